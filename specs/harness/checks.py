@@ -1,0 +1,62 @@
+"""Assertions whose failure messages tell a learner what to fix."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .diagnose import explain_mismatch
+from .kata import fail
+
+# Elements smaller than this fraction of the array's largest magnitude are compared absolutely,
+# so that a value that should be 0 is not judged by its relative error.
+SCALE_FLOOR = 1e-3
+
+
+def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str = "") -> None:
+    """Fail unless `got.shape == expected`; `why` explains where the expected shape comes from."""
+    expected = tuple(int(n) for n in expected)
+    if tuple(got.shape) != expected:
+        message = f"{what} has shape {tuple(got.shape)}, expected {expected}."
+        fail(f"{message} {why}".strip())
+
+
+def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
+    """Fail unless `got` has the dtype of the inputs (float32 in gives float32 out)."""
+    expected = np.dtype(expected)
+    if got.dtype != expected:
+        fail(f"{what} is {got.dtype} but the inputs were {expected}: keep the input's dtype "
+             f"(allocate with dtype=x.dtype, e.g. np.zeros(shape, dtype=x.dtype)).")
+
+
+def relative_errors(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """|got - expected| / max(|expected|, SCALE_FLOOR * max|expected|), elementwise."""
+    got64 = np.asarray(got, dtype=np.float64)
+    exp64 = np.asarray(expected, dtype=np.float64)
+    scale = max(float(np.max(np.abs(exp64), initial=0.0)), 1e-30)
+    return np.abs(got64 - exp64) / np.maximum(np.abs(exp64), SCALE_FLOOR * scale)
+
+
+def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float = 1e-7,
+                 reference: str = "the reference") -> None:
+    """Fail unless every element of `got` is within `rtol` relative error of `expected`.
+
+    The message names the worst element (index, expected, got, relative error), how many elements
+    are off, and, where the pattern says something, where the error lives and its likely cause.
+    """
+    expected = np.asarray(expected)
+    expect_shape(got, expected.shape, what)
+    errors = relative_errors(got, expected)
+    bad = ~(errors <= rtol)  # NaN counts as bad
+    if not bad.any():
+        return
+    worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(errors), np.inf, errors))),
+                             errors.shape)
+    index = ", ".join(str(int(i)) for i in worst)
+    lines = [
+        f"{what} does not match {reference}.",
+        f"  worst element [{index}]: expected {expected[worst]:.6g}, got {got[worst]:.6g} "
+        f"(relative error {errors[worst]:.1e}, tolerance {rtol:.0e})",
+        f"  {int(bad.sum())} of {bad.size} elements are off.",
+    ]
+    lines += [f"  {sentence}" for sentence in explain_mismatch(got, expected, bad)]
+    fail("\n".join(lines))

@@ -1,0 +1,242 @@
+"""Calling a learner's function safely, and turning what goes wrong into a sentence.
+
+Specs never hold a function object: `Kata(topic, module).call("name", ...)` looks the function up
+at call time, so an edited kata is what runs. Every call is guarded:
+- a blank function (NotImplementedError) fails with one "not implemented yet" line;
+- an exception, an import error or a syntax error names the function and the learner's line;
+- a call that runs too long (an infinite loop) is stopped and explained;
+- an input array modified in place, and NaN/inf in the results, each get their own message.
+"""
+
+from __future__ import annotations
+
+import inspect
+import signal
+import threading
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module
+
+DEFAULT_TIME_LIMIT = 20.0  # seconds for one call; spec inputs are small, so this means "stuck"
+
+
+class KataTimeout(Exception):
+    """Raised inside a learner's function when its call runs past the time limit."""
+
+
+def fail(message: str) -> None:
+    """Fail the current spec with `message` alone (no traceback: the message is the help)."""
+    try:
+        pytest.fail(message, pytrace=False)
+    except pytest.fail.Exception as failure:
+        raise failure from None  # hide "during handling of the above exception" chains
+
+
+class Kata:
+    """One topic module (e.g. topic11/conv2d) of the current implementation, called safely."""
+
+    def __init__(self, topic: str, module: str):
+        self.topic = topic
+        self.module_name = module
+
+    @property
+    def where(self) -> str:
+        return f"{current_impl().split(':')[0]}/{self.topic}/{self.module_name}.py"
+
+    def module(self) -> ModuleType:
+        try:
+            return import_topic_module(self.topic, self.module_name)
+        except NotImplementedError as err:
+            fail(_not_implemented_message(self.module_name, err, self.topic))
+        except Exception as err:  # a syntax error or a bad import in the learner's file
+            fail(f"{self.where} could not be imported: {_one_line(err)}{_learner_line(err)}")
+        raise AssertionError("unreachable")
+
+    def function(self, name: str):
+        fn = getattr(self.module(), name, None)
+        if not callable(fn):
+            fail(f"{self.where} has no function `{name}`: it is part of the topic's contract "
+                 f"(see {brief_path(self.topic)}).")
+        return fn
+
+    def call(self, name: str, *args: Any, time_limit: float = DEFAULT_TIME_LIMIT, **kwargs: Any):
+        """Call `name(*args, **kwargs)`; fail the spec with a clear message if anything goes wrong.
+
+        Checks that no array argument is modified, and that every array in the result (top level,
+        or inside a returned tuple/list/dict) is finite.
+        """
+        result = self._call_unchanged(name, args, kwargs, time_limit)
+        for label, value in _arrays_in(result, name):
+            check_finite(value, label)
+        return result
+
+    def forward(self, name: str, *args: Any, time_limit: float = DEFAULT_TIME_LIMIT,
+                **kwargs: Any) -> tuple[np.ndarray, Any]:
+        """Call a forward function, which must return `(out, cache)`; returns them.
+
+        Only `out` is checked for NaN/inf: the cache is the learner's own business.
+        """
+        result = self._call_unchanged(name, args, kwargs, time_limit)
+        if not (isinstance(result, tuple) and len(result) == 2):
+            fail(f"{name} should return a pair (out, cache); it returned {_describe(result)}.")
+        out, cache = result
+        if not isinstance(out, np.ndarray):
+            fail(f"{name} should return (out, cache) with `out` a NumPy array; "
+                 f"`out` is {_describe(out)}.")
+        check_finite(out, f"`out` of {name}")
+        return out, cache
+
+    def _call_unchanged(self, name, args, kwargs, time_limit):
+        """Call through the guard, then fail if any array argument was modified."""
+        fn = self.function(name)
+        bound = _bind_arguments(fn, args, kwargs)
+        before = {arg: value.copy() for arg, value in bound.items() if isinstance(value, np.ndarray)}
+        result = self._guarded(name, fn, args, kwargs, time_limit)
+        for arg, original in before.items():
+            if not _same_array(bound[arg], original):
+                fail(f"{name} modified its input `{arg}` in place. Inputs must stay as they were: "
+                     f"work on a copy (e.g. np.pad returns a new array; `x += ...` changes the "
+                     f"caller's x, `x = x + ...` does not).")
+        return result
+
+    def backward(self, name: str, *args: Any, grads: tuple[str, ...], **kwargs: Any):
+        """Call a backward function that returns one gradient per name in `grads`.
+
+        Returns a tuple of arrays (a single array is accepted when one gradient is expected).
+        """
+        result = self.call(name, *args, **kwargs)
+        if len(grads) == 1 and isinstance(result, np.ndarray):
+            return (result,)
+        if not (isinstance(result, tuple) and len(result) == len(grads)):
+            fail(f"{name} should return {len(grads)} gradient(s) ({', '.join(grads)}); "
+                 f"it returned {_describe(result)}.")
+        for grad_name, grad in zip(grads, result):
+            if not isinstance(grad, np.ndarray):
+                fail(f"{name}: the gradient {grad_name} should be a NumPy array, got {_describe(grad)}.")
+        return result
+
+    def _guarded(self, name, fn, args, kwargs, time_limit):
+        try:
+            with _time_limit(time_limit):
+                return fn(*args, **kwargs)
+        except NotImplementedError as err:
+            fail(_not_implemented_message(name, err, self.topic))
+        except KataTimeout:
+            fail(f"{name} did not return within {time_limit:.0f} s on a small input. Look for a "
+                 f"loop that never ends (a while loop whose counter is not advanced, or a stride "
+                 f"of 0), or a loop over far more positions than the output has.")
+        except Exception as err:
+            fail(f"{name} raised {type(err).__name__}: {_one_line(err)}{_learner_line(err)}")
+        raise AssertionError("unreachable")
+
+
+def check_finite(value: np.ndarray, label: str) -> None:
+    """Fail if `value` holds NaN or inf, naming the first bad element."""
+    if not np.issubdtype(value.dtype, np.floating):
+        return
+    bad = ~np.isfinite(value)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        fail(f"{label} contains NaN or inf ({int(bad.sum())} of {value.size} elements, first at "
+             f"index {first}). Usual causes: an array made with np.empty and never fully written, "
+             f"a division by zero, or a log/sqrt of a negative number.")
+
+
+def _not_implemented_message(name: str, err: BaseException, topic: str) -> str:
+    # The innermost frame that raised names the function really missing (maybe an earlier topic's).
+    frames = traceback.extract_tb(err.__traceback__)
+    where = frames[-1] if frames else None
+    missing, missing_topic = name, topic
+    if where is not None:
+        path = Path(where.filename)
+        if path.parent.parent.name in ("katas", "solutions"):
+            missing, missing_topic = where.name, path.parent.name
+    if missing == name or missing == "<module>":
+        return f"{name} is not implemented yet: see {brief_path(missing_topic)}"
+    return (f"{name} needs {missing}, which is not implemented yet: it belongs to "
+            f"{missing_topic}, see {brief_path(missing_topic)}")
+
+
+def _learner_line(err: BaseException) -> str:
+    """' (at katas/.../file.py:LINE: code)' for the deepest frame in the repository's code."""
+    if isinstance(err, SyntaxError) and err.filename:
+        return f" (at {_relative(err.filename)}:{err.lineno})"
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        relative = _relative(frame.filename)
+        if relative.startswith(("katas/", "solutions/", "mutants/")):
+            return f" (at {relative}:{frame.lineno}: {frame.line})"
+    return ""
+
+
+def _relative(filename: str) -> str:
+    try:
+        return Path(filename).resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return filename
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else "(no message)"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)}"
+    return f"a {type(value).__name__}"
+
+
+def _bind_arguments(fn, args, kwargs) -> dict[str, Any]:
+    """Argument name -> value, as the function sees them (positional names where known)."""
+    try:
+        return dict(inspect.signature(fn).bind_partial(*args, **kwargs).arguments)
+    except (TypeError, ValueError):
+        named = {f"argument {i + 1}": value for i, value in enumerate(args)}
+        return {**named, **kwargs}
+
+
+def _same_array(now: Any, before: np.ndarray) -> bool:
+    return (isinstance(now, np.ndarray) and now.shape == before.shape
+            and np.array_equal(now, before, equal_nan=True))
+
+
+def _arrays_in(result: Any, name: str) -> Iterator[tuple[str, np.ndarray]]:
+    if isinstance(result, np.ndarray):
+        yield f"the result of {name}", result
+    elif isinstance(result, (tuple, list)):
+        for i, item in enumerate(result):
+            if isinstance(item, np.ndarray):
+                yield f"item {i} of what {name} returned", item
+    elif isinstance(result, dict):
+        for key, item in result.items():
+            if isinstance(item, np.ndarray):
+                yield f"{name}(...)[{key!r}]", item
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Raise KataTimeout in the main thread after `seconds` (no-op off the main thread)."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KataTimeout
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,127 @@
+"""Specs for Topic 11: conv2d_forward_naive and conv2d_backward_naive.
+
+Kinds (run one with -m): shape (a grid of sizes, strides, paddings), fixture (values against
+PyTorch), gradient (backward against centred finite differences of your own forward).
+"""
+
+import numpy as np
+import pytest
+
+from specs.harness import Kata, expect_close, expect_dtype, expect_shape, numerical_gradient
+from specs.harness.cases import (case_id, conv_output_size, fixture_params, output_size_formula,
+                                 pair, random_array, require_case)
+
+TOPIC = "topic11_conv2d_sliding_window"
+conv = Kata(TOPIC, "conv2d")
+
+# (N, C, H, W), (F, KH, KW), stride, padding
+SHAPE_GRID = [
+    ((2, 3, 5, 5), (4, 3, 3), 1, 0),
+    ((2, 3, 5, 5), (4, 3, 3), 1, 1),
+    ((2, 3, 7, 7), (2, 3, 3), 2, 1),
+    ((1, 3, 8, 8), (2, 3, 3), 3, 2),            # batch 1; (8 + 4 - 3) not divisible by 3
+    ((2, 1, 6, 9), (1, 2, 4), 1, 0),            # one channel, one filter, non-square everything
+    ((2, 2, 7, 5), (3, 3, 2), (2, 1), (1, 0)),  # (h, w) pairs for stride and padding
+    ((1, 2, 6, 6), (2, 3, 3), (1, 3), (2, 1)),
+    ((3, 2, 9, 4), (2, 5, 1), (3, 2), (0, 2)),
+    ((2, 3, 4, 4), (2, 6, 6), 1, 1),            # kernel as large as the padded input
+    ((1, 1, 5, 7), (1, 7, 9), 2, 1),            # kernel as large as the padded input, stride 2
+    ((2, 2, 10, 10), (2, 3, 3), 3, 0),          # 10 - 3 not divisible by 3
+]
+GRADIENT_CASES = [
+    ((2, 3, 5, 5), (2, 3, 3), 1, 1),            # overlapping windows
+    ((2, 2, 7, 6), (3, 3, 2), (2, 1), (1, 0)),  # (h, w) pairs
+    ((1, 2, 6, 6), (2, 3, 3), 2, 2),            # batch 1, stride 2, wide padding
+    ((2, 1, 5, 4), (1, 2, 3), 3, (0, 1)),       # stride larger than the kernel: gaps
+]
+
+
+def _inputs(x_shape, w_shape, dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed)
+    N, C, H, W = x_shape
+    F, KH, KW = w_shape
+    return (random_array(rng, x_shape, dtype), random_array(rng, (F, C, KH, KW), dtype),
+            random_array(rng, (F,), dtype))
+
+
+def _ids(cases):
+    return [case_id(x=x, k=k, s=s, p=p) for x, k, s, p in cases]
+
+
+@pytest.mark.shape
+@pytest.mark.parametrize("x_shape, w_shape, stride, padding", SHAPE_GRID, ids=_ids(SHAPE_GRID))
+def test_output_shape(x_shape, w_shape, stride, padding):
+    x, w, b = _inputs(x_shape, w_shape)
+    out, _ = conv.forward("conv2d_forward_naive", x, w, b, stride=stride, padding=padding)
+    N, _, H, W = x_shape
+    F, KH, KW = w_shape
+    (sh, sw), (ph, pw) = pair(stride), pair(padding)
+    expected = (N, F, conv_output_size(H, KH, sh, ph), conv_output_size(W, KW, sw, pw))
+    expect_shape(out, expected, f"conv2d_forward_naive(stride={stride}, padding={padding}): out",
+                 output_size_formula(H, W, (KH, KW), stride, padding))
+
+
+@pytest.mark.shape
+@pytest.mark.parametrize("x_shape, w_shape, stride, padding", SHAPE_GRID[::3],
+                         ids=_ids(SHAPE_GRID[::3]))
+def test_gradient_shapes(x_shape, w_shape, stride, padding):
+    x, w, b = _inputs(x_shape, w_shape)
+    out, cache = conv.forward("conv2d_forward_naive", x, w, b, stride=stride, padding=padding)
+    dout = np.ones_like(out)
+    grads = conv.backward("conv2d_backward_naive", dout, cache, grads=("dx", "dw", "db"))
+    for name, grad, like in zip(("dx", "dw", "db"), grads, (x, w, b)):
+        expect_shape(grad, like.shape, f"conv2d_backward_naive: {name}",
+                     f"A gradient has the shape of what it is the gradient of ({name[1:]}).")
+
+
+@pytest.mark.shape
+def test_float32_stays_float32():
+    x, w, b = _inputs((2, 3, 6, 5), (2, 3, 3), dtype=np.float32)
+    out, cache = conv.forward("conv2d_forward_naive", x, w, b, stride=2, padding=1)
+    expect_dtype(out, np.float32, "conv2d_forward_naive: out")
+    grads = conv.backward("conv2d_backward_naive", np.ones_like(out), cache,
+                          grads=("dx", "dw", "db"))
+    for name, grad in zip(("dx", "dw", "db"), grads):
+        expect_dtype(grad, np.float32, f"conv2d_backward_naive: {name}")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("case", fixture_params(TOPIC))
+def test_forward_matches_pytorch(case):
+    c = require_case(case)
+    out, _ = conv.forward("conv2d_forward_naive", c["x"], c["w"], c["b"],
+                          stride=c["stride"], padding=c["padding"])
+    expect_close(out, c["out"], f"conv2d_forward_naive(stride={c['stride']}, "
+                 f"padding={c['padding']}): out", reference="PyTorch's conv2d")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("case", fixture_params(TOPIC))
+def test_backward_matches_pytorch(case):
+    c = require_case(case)
+    _, cache = conv.forward("conv2d_forward_naive", c["x"], c["w"], c["b"],
+                            stride=c["stride"], padding=c["padding"])
+    grads = conv.backward("conv2d_backward_naive", c["dout"], cache, grads=("dx", "dw", "db"))
+    for name, grad in zip(("dx", "dw", "db"), grads):
+        expect_close(grad, c[name], f"conv2d_backward_naive(stride={c['stride']}, "
+                     f"padding={c['padding']}): {name}", reference="PyTorch's autograd")
+
+
+@pytest.mark.gradient
+@pytest.mark.parametrize("x_shape, w_shape, stride, padding", GRADIENT_CASES,
+                         ids=_ids(GRADIENT_CASES))
+@pytest.mark.parametrize("wrt", ["x", "w", "b"])
+def test_gradient_matches_finite_differences(x_shape, w_shape, stride, padding, wrt):
+    inputs = dict(zip("xwb", _inputs(x_shape, w_shape, seed=1)))
+    out, cache = conv.forward("conv2d_forward_naive", **inputs, stride=stride, padding=padding)
+    dout = np.random.default_rng(2).standard_normal(out.shape)
+    analytic = conv.backward("conv2d_backward_naive", dout, cache,
+                             grads=("dx", "dw", "db"))["xwb".index(wrt)]
+
+    def forward_of(value):
+        return conv.forward("conv2d_forward_naive", **{**inputs, wrt: value},
+                            stride=stride, padding=padding)[0]
+
+    numeric = numerical_gradient(forward_of, inputs[wrt], dout)
+    expect_close(analytic, numeric, f"conv2d_backward_naive(stride={stride}, padding={padding}): "
+                 f"d{wrt}", rtol=1e-6, reference="finite differences of your forward")
