@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 
 from specs.harness import Kata, expect_close, expect_dtype, expect_shape, numerical_gradient
-from specs.harness.cases import (case_id, conv_output_size, fixture_params, output_size_formula,
-                                 pair, random_array, require_case)
+from specs.harness.cases import (
+    case_id,
+    conv_output_size,
+    fixture_params,
+    output_size_formula,
+    pair,
+    random_array,
+    require_case,
+)
 
 TOPIC = "topic11_conv2d_sliding_window"
 conv = Kata(TOPIC, "conv2d")
