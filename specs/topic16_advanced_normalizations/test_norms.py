@@ -1,0 +1,227 @@
+"""Specs for Topic 16: layernorm2d_*, groupnorm_* and instancenorm_* (forward and backward).
+
+Kinds (run one with -m): shape (a grid of N, C, H, W and group counts, batch 1), fixture (values
+against PyTorch's group_norm / instance_norm), gradient (backward against centred finite
+differences of your own forward). Unmarked specs check the statistics themselves (per sample,
+per group, biased variance), that samples never mix, constant inputs, and the num_groups check.
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+from specs.harness import Kata, expect_close, expect_dtype, expect_shape, fail, numerical_gradient
+from specs.harness.cases import case_id, fixture_params, random_array, require_case
+from specs.harness.impl import brief_path
+
+TOPIC = "topic16_advanced_normalizations"
+norms = Kata(TOPIC, "norms")
+
+KINDS = ("layernorm", "groupnorm", "instancenorm")
+PREFIX = {"layernorm": "layernorm2d", "groupnorm": "groupnorm", "instancenorm": "instancenorm"}
+GRADS = ("dx", "dgamma", "dbeta")
+
+# (N, C, H, W), num_groups (used by groupnorm only)
+SHAPE_GRID = [
+    ((2, 6, 4, 5), 3),
+    ((1, 4, 3, 3), 2),    # batch 1
+    ((3, 8, 2, 7), 4),    # non-square
+    ((2, 6, 5, 3), 1),    # one group: LayerNorm
+    ((2, 6, 5, 3), 6),    # one channel per group: InstanceNorm
+    ((1, 1, 4, 4), 1),    # one channel, batch 1
+    ((4, 12, 1, 1), 3),   # 1x1 spatial
+    ((2, 10, 3, 6), 5),
+]
+GRADIENT_CASES = [
+    ("layernorm", (2, 3, 2, 3), None),
+    ("groupnorm", (2, 4, 3, 2), 2),
+    ("groupnorm", (1, 6, 2, 2), 3),
+    ("instancenorm", (2, 2, 3, 3), None),
+]
+
+
+def groups_of(kind, channels, num_groups):
+    return {"layernorm": 1, "groupnorm": num_groups, "instancenorm": channels}[kind]
+
+
+def label(kind, num_groups=None, eps=None):
+    """'groupnorm_forward(num_groups=3)' and the like, for messages."""
+    args = [f"num_groups={num_groups}"] if kind == "groupnorm" else []
+    args += [f"eps={eps}"] if eps is not None else []
+    return f"{PREFIX[kind]}_forward({', '.join(args)})"
+
+
+def forward(kind, x, gamma, beta, num_groups=None, **kwargs):
+    """(out, cache) from the learner's forward of `kind`."""
+    if kind == "groupnorm":
+        kwargs["num_groups"] = num_groups
+    return norms.forward(f"{PREFIX[kind]}_forward", x, gamma, beta, **kwargs)
+
+
+def backward(kind, dout, cache):
+    return norms.backward(f"{PREFIX[kind]}_backward", dout, cache, grads=GRADS)
+
+
+def inputs(x_shape, dtype=np.float64, seed=0):
+    """x with its own offset and scale per (sample, channel), and a (C,) gamma and beta."""
+    rng = np.random.default_rng(seed)
+    N, C = x_shape[:2]
+    x = (random_array(rng, x_shape) * rng.uniform(0.5, 3.0, (N, C, 1, 1))
+         + rng.uniform(-2.0, 2.0, (N, C, 1, 1)))
+    gamma = rng.uniform(0.5, 2.0, C) * rng.choice([-1.0, 1.0], C)
+    return x.astype(dtype), gamma.astype(dtype), random_array(rng, (C,), dtype)
+
+
+def grid_ids(grid):
+    return [case_id(x=x, g=g) for x, g in grid]
+
+
+@pytest.mark.shape
+@pytest.mark.parametrize("x_shape, num_groups", SHAPE_GRID, ids=grid_ids(SHAPE_GRID))
+@pytest.mark.parametrize("kind", KINDS)
+def test_output_shape(kind, x_shape, num_groups):
+    x, gamma, beta = inputs(x_shape)
+    out, _ = forward(kind, x, gamma, beta, num_groups)
+    expect_shape(out, x_shape, f"{label(kind, num_groups)}: out",
+                 "A normalization changes values, not shapes: out is shaped like x.")
+
+
+@pytest.mark.shape
+@pytest.mark.parametrize("x_shape, num_groups", SHAPE_GRID[::2], ids=grid_ids(SHAPE_GRID[::2]))
+@pytest.mark.parametrize("kind", KINDS)
+def test_gradient_shapes(kind, x_shape, num_groups):
+    x, gamma, beta = inputs(x_shape)
+    out, cache = forward(kind, x, gamma, beta, num_groups)
+    grads = backward(kind, np.ones_like(out), cache)
+    for name, grad, like in zip(GRADS, grads, (x, gamma, beta)):
+        expect_shape(grad, like.shape, f"{PREFIX[kind]}_backward: {name}",
+                     f"A gradient has the shape of what it is the gradient of ({name[1:]}); "
+                     f"gamma and beta are (C,): sum over the other axes.")
+
+
+@pytest.mark.shape
+@pytest.mark.parametrize("kind", KINDS)
+def test_float32_stays_float32(kind):
+    x, gamma, beta = inputs((2, 4, 3, 5), dtype=np.float32)
+    out, cache = forward(kind, x, gamma, beta, num_groups=2)
+    expect_dtype(out, np.float32, f"{label(kind, 2)}: out")
+    grads = backward(kind, np.ones_like(out), cache)
+    for name, grad in zip(GRADS, grads):
+        expect_dtype(grad, np.float32, f"{PREFIX[kind]}_backward: {name}")
+
+
+@pytest.mark.parametrize("x_shape, num_groups, eps", [((2, 6, 3, 4), 3, 1e-5),
+                                                      ((3, 4, 2, 2), 2, 0.3)],
+                         ids=["eps1e-5", "eps0.3"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_statistics_per_sample_and_group(kind, x_shape, num_groups, eps):
+    """With gamma = 1 and beta = 0 every (sample, group) block has mean 0, variance v / (v + eps)."""
+    x, _, _ = inputs(x_shape, seed=3)
+    C = x_shape[1]
+    out, _ = forward(kind, x, np.ones(C), np.zeros(C), num_groups, eps=eps)
+    expect_shape(out, x_shape, f"{label(kind, num_groups, eps)}: out")
+    groups = groups_of(kind, C, num_groups)
+    size = C // groups
+    blocks_in = x.reshape(x_shape[0], groups, -1)
+    blocks_out = out.reshape(x_shape[0], groups, -1)
+    variance = blocks_in.var(axis=2)
+    expected = {"mean": np.zeros_like(variance), "variance": variance / (variance + eps)}
+    got = {"mean": blocks_out.mean(axis=2), "variance": blocks_out.var(axis=2)}
+    where = {"layernorm": "over all of its C, H, W values (one group)",
+             "groupnorm": f"over its group of {size} neighbouring channels (channels "
+                          f"g*{size} .. g*{size}+{size - 1}) and H, W",
+             "instancenorm": "over the H, W values of each channel on its own"}[kind]
+    for stat, value in got.items():
+        off = np.abs(value - expected[stat]) > 1e-9 * max(1.0, float(np.abs(expected[stat]).max()))
+        if off.any():
+            n, g = (int(i) for i in np.argwhere(off)[0])
+            hint = (" Use the biased variance (divide by the number of elements, np.var's "
+                    "default), and add eps inside the square root." if stat == "variance" else "")
+            fail(f"{label(kind, num_groups, eps)} with gamma=1, beta=0: sample {n}, group {g} "
+                 f"has {stat} {value[n, g]:.6g} after normalization, expected "
+                 f"{expected[stat][n, g]:.6g}. Each sample is normalized {where}; the batch "
+                 f"axis never mixes.{hint}")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_samples_are_normalized_independently(kind):
+    x, gamma, beta = inputs((3, 4, 3, 3), seed=4)
+    out, _ = forward(kind, x, gamma, beta, num_groups=2)
+    alone, _ = forward(kind, x[1:2], gamma, beta, num_groups=2)
+    expect_close(out[1:2], alone, f"{label(kind, 2)}: out for sample 1 inside a batch of 3",
+                 rtol=1e-10, reference="the same sample normalized alone (a batch of 1)")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_constant_input_stays_finite(kind):
+    """Zero variance: x_hat is 0, so out is beta everywhere and eps keeps 1/sqrt finite."""
+    _, gamma, beta = inputs((2, 4, 3, 3), seed=5)
+    x = np.full((2, 4, 3, 3), 0.7)
+    out, cache = forward(kind, x, gamma, beta, num_groups=2)
+    expect_close(out, np.broadcast_to(beta.reshape(1, -1, 1, 1), x.shape),
+                 f"{label(kind, 2)} of a constant input: out", rtol=1e-6,
+                 reference="beta (a constant normalizes to 0)")
+    backward(kind, np.random.default_rng(6).standard_normal(x.shape), cache)  # finite, checked
+
+
+def test_num_groups_must_divide_channels():
+    x, gamma, beta = inputs((2, 6, 3, 5))
+    name = "groupnorm_forward"
+    function = norms.function(name)
+    try:
+        function(x, gamma, beta, num_groups=4)
+    except ValueError as err:
+        message = str(err)
+        if not (re.search(r"\b6\b", message) and re.search(r"\b4\b", message)):
+            fail(f"{name}(x with C=6, num_groups=4) raised ValueError({message!r}); make the "
+                 f"message name both numbers (C=6, num_groups=4) so that the caller sees "
+                 f"what to fix.")
+        return
+    except NotImplementedError:
+        fail(f"{name} is not implemented yet: see {brief_path(TOPIC)}")
+    except Exception as err:
+        fail(f"{name}(x with C=6, num_groups=4) raised {type(err).__name__}: {err}; raise "
+             f"ValueError instead, with a message naming C and num_groups.")
+    fail(f"{name}(x with C=6, num_groups=4) returned without complaint: 4 groups cannot split "
+         f"6 channels evenly. Raise ValueError naming C and num_groups.")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("case", fixture_params(TOPIC))
+def test_forward_matches_pytorch(case):
+    c = require_case(case)
+    kind, groups = c["kind"], c.get("num_groups")
+    out, _ = forward(kind, c["x"], c["gamma"], c["beta"], groups, eps=c["eps"])
+    expect_close(out, c["out"], f"{label(kind, groups, c['eps'])}: out",
+                 reference="PyTorch's group_norm / instance_norm")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("case", fixture_params(TOPIC))
+def test_backward_matches_pytorch(case):
+    c = require_case(case)
+    kind, groups = c["kind"], c.get("num_groups")
+    _, cache = forward(kind, c["x"], c["gamma"], c["beta"], groups, eps=c["eps"])
+    grads = backward(kind, c["dout"], cache)
+    for name, grad in zip(GRADS, grads):
+        expect_close(grad, c[name], f"{PREFIX[kind]}_backward after "
+                     f"{label(kind, groups, c['eps'])}: {name}", reference="PyTorch's autograd")
+
+
+@pytest.mark.gradient
+@pytest.mark.parametrize("kind, x_shape, num_groups", GRADIENT_CASES,
+                         ids=[case_id(k=k, x=x, g=g) for k, x, g in GRADIENT_CASES])
+@pytest.mark.parametrize("wrt", ["x", "gamma", "beta"])
+def test_gradient_matches_finite_differences(kind, x_shape, num_groups, wrt):
+    values = dict(zip(("x", "gamma", "beta"), inputs(x_shape, seed=1)))
+    out, cache = forward(kind, **values, num_groups=num_groups)
+    dout = np.random.default_rng(2).standard_normal(out.shape)
+    analytic = backward(kind, dout, cache)[("x", "gamma", "beta").index(wrt)]
+
+    def forward_of(value):
+        return forward(kind, **{**values, wrt: value}, num_groups=num_groups)[0]
+
+    numeric = numerical_gradient(forward_of, values[wrt], dout)
+    expect_close(analytic, numeric, f"{PREFIX[kind]}_backward after {label(kind, num_groups)}: "
+                 f"d{wrt}", rtol=1e-6, reference="finite differences of your forward")
