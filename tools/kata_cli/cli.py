@@ -13,8 +13,16 @@ from pathlib import Path
 from . import hints as hints_md
 from .runner import KINDS, TopicResult, fingerprint, run_topics
 from .state import State
-from .topics import (REPO_ROOT, KataError, Topic, blank_version, discover, require_kata_files,
-                     resolve, untouched)
+from .topics import (
+    REPO_ROOT,
+    KataError,
+    Topic,
+    blank_version,
+    discover,
+    require_kata_files,
+    resolve,
+    untouched,
+)
 
 BAR_WIDTH = 20
 MESSAGE_LINES = 30  # lines of a failure message shown by watch
