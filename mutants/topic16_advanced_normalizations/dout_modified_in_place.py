@@ -1,0 +1,14 @@
+"""Right gradients, but scales dout by gamma in place (dout *= gamma modifies the caller's dout)."""
+from solutions.topic16_advanced_normalizations import norms as ref
+from solutions.topic16_advanced_normalizations.norms import *
+
+MODULE = "norms"
+
+
+def groupnorm_backward(dout, cache):
+    grads = ref.groupnorm_backward(dout, cache)
+    dout *= ref.per_channel(cache[2])
+    return grads
+
+
+layernorm2d_backward = instancenorm_backward = groupnorm_backward
