@@ -1,0 +1,12 @@
+"""Average pooling accumulates in a float64 array, so float32 in gives float64 out."""
+import numpy as np
+
+from solutions.topic13_pooling_strides import pooling as ref
+from solutions.topic13_pooling_strides.pooling import *
+
+MODULE = "pooling"
+
+
+def avgpool2d_forward(x, kernel_size, stride=None, padding=0):
+    out, cache = ref.avgpool2d_forward(x.astype(np.float64), kernel_size, stride, padding)
+    return out, cache

@@ -1,0 +1,11 @@
+"""Right gradients, but max pooling backward scales the caller's dout in place."""
+from solutions.topic13_pooling_strides import pooling as ref
+from solutions.topic13_pooling_strides.pooling import *
+
+MODULE = "pooling"
+
+
+def maxpool2d_backward(dout, cache):
+    dx = ref.maxpool2d_backward(dout, cache)
+    dout *= 0.5  # "consumed"
+    return dx

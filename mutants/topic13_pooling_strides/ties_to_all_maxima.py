@@ -1,0 +1,22 @@
+"""Sends each window's gradient to every element equal to its maximum (a mask x == max)."""
+import numpy as np
+
+from solutions.topic13_pooling_strides import pooling as ref
+from solutions.topic13_pooling_strides.pooling import *
+
+MODULE = "pooling"
+
+
+def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
+    out, _ = ref.maxpool2d_forward(x, kernel_size, stride, padding)
+    kernel, stride, padding, out_hw = ref.pool_geometry(x.shape, kernel_size, stride, padding)
+    return out, (ref.pad_spatial(x, padding, -np.inf), out, kernel, stride, padding)
+
+
+def maxpool2d_backward(dout, cache):
+    xpad, out, kernel, stride, padding = cache
+    dxpad = np.zeros_like(xpad)
+    for window, target in zip(ref.window_slices(xpad, kernel, stride, out.shape[2:]),
+                              ref.window_slices(dxpad, kernel, stride, out.shape[2:])):
+        target += np.where(window == out, dout, 0)
+    return ref.unpad_spatial(dxpad, padding)
