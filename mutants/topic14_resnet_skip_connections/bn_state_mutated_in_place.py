@@ -1,0 +1,14 @@
+"""Updates the running statistics in place (*=, +=), changing the caller's arrays."""
+from solutions.topic14_resnet_skip_connections import residual as ref
+from solutions.topic14_resnet_skip_connections.residual import *
+
+MODULE = "residual"
+
+
+def batchnorm2d_forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
+    old = {key: state[key] for key in ("running_mean", "running_var")}
+    out, cache = ref.batchnorm2d_forward(x, gamma, beta, state, train, momentum, eps)
+    for key, array in old.items():
+        array[...] = state[key]
+        state[key] = array
+    return out, cache

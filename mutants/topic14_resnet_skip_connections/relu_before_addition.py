@@ -1,0 +1,13 @@
+"""ReLU on the residual branch before the addition: relu(BN2(...)) + shortcut, no ReLU after."""
+from mutants.topic14_resnet_skip_connections import block_backward, block_forward
+from solutions.topic14_resnet_skip_connections.residual import *
+
+MODULE = "residual"
+
+
+def residual_block_forward(x, params, state, stride=1, train=True):
+    return block_forward(x, params, state, stride, train, mistake="relu_before_addition")
+
+
+def residual_block_backward(dout, cache):
+    return block_backward(dout, cache)

@@ -1,0 +1,13 @@
+"""The stride sits on the second 3x3 conv instead of the first."""
+from mutants.topic14_resnet_skip_connections import block_backward, block_forward
+from solutions.topic14_resnet_skip_connections.residual import *
+
+MODULE = "residual"
+
+
+def residual_block_forward(x, params, state, stride=1, train=True):
+    return block_forward(x, params, state, stride, train, mistake="stride_on_second_conv")
+
+
+def residual_block_backward(dout, cache):
+    return block_backward(dout, cache)
