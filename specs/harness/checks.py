@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .diagnose import explain_mismatch
+from .diagnose import explain_mismatch, shape_advice
 from .kata import fail
 
 # Elements smaller than this fraction of the array's largest magnitude are compared absolutely,
@@ -17,7 +17,7 @@ def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str
     expected = tuple(int(n) for n in expected)
     if tuple(got.shape) != expected:
         message = f"{what} has shape {tuple(got.shape)}, expected {expected}."
-        fail(f"{message} {why}".strip())
+        fail(" ".join([message, *shape_advice(got.shape, expected), why]).strip())
 
 
 def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:

@@ -1,81 +1,263 @@
-"""Where a mismatch lives, and what usually causes that pattern.
+"""Where a mismatch lives, what usually causes that pattern, and where to read up.
 
-`explain_mismatch(got, expected, bad)` looks at the set of wrong elements of an NCHW-like array
-(or any array whose last two axes are spatial) and returns sentences for the learner: errors
-confined to the border (padding), to every s-th row or column (stride), to one channel or one
-sample (axis mix-ups), a result equal to the expected one transposed or flipped (kernel
-orientation, (h, w) swapped), plus a small text map of the mismatches in a 2-D slice.
+`explain_mismatch(got, expected, bad)` looks at a wrong result (NCHW-like: the last two axes are
+spatial when there are three or more) and returns sentences for the learner, most telling first:
+- a relation between the whole arrays: all zero, the wrong sign, a constant factor (a mean where a
+  sum belongs), a constant offset or one per channel (a bias), flipped or transposed (kernel
+  orientation, (h, w) swapped), shifted by a row or a column (padding offset), samples or channels
+  in another order (axis mix-ups);
+- where the wrong elements are: the border (padding), every s-th row or column (stride), the last
+  rows or columns (output size, loop ends), everything but the first row/column (window starts),
+  one sample or one channel (axis mix-ups), only positions left at zero (never written);
+- a small text map of the wrong elements of one 2-D slice.
+
+`shape_advice(got_shape, expected_shape)` does the same for a wrong shape, and `help_pointer()`
+names the hint command and the brief of the topic whose spec is running.
 """
 
 from __future__ import annotations
 
+import os
+import re
+
 import numpy as np
 
 MAP_MAX_SIDE = 16
+RELATION_RTOL = 1e-5  # relative to the array's scale: float32 rounding stays well below it
+MAX_SHIFT = 2
 
 
 def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> list[str]:
-    """Sentences about the pattern of `bad` (a boolean mask of the wrong elements)."""
+    """Sentences about how `got` differs from `expected`; `bad` marks the wrong elements."""
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape or not bad.any():
         return []
+    relation = _whole_array_relation(got, expected)
+    if relation:
+        return relation
     sentences = []
-    sentences += _orientation(got, expected)
-    if got.ndim >= 2:
-        sentences += _spatial_pattern(bad)
     if got.ndim >= 3:
-        sentences += _confined_to_one(bad, axis=0, noun="sample", hint="the batch axis")
+        sentences += _spatial_pattern(bad)
+        sentences += _confined_to_one(bad, axis=0, noun="sample", where="the batch axis (axis 0)")
     if got.ndim == 4:
-        sentences += _confined_to_one(bad, axis=1, noun="channel", hint="the channel axis")
-    if np.allclose(got, 0):
-        sentences.append("Everything you returned is zero: is the result ever written into "
-                         "the output array?")
-    elif got.ndim >= 2:
+        sentences += _confined_to_one(bad, axis=1, noun="channel", where="the channel axis (axis 1)")
+    if not np.any(got[bad]):
+        sentences.append("Every wrong element is 0 in your result: those positions are never "
+                         "written (a loop that stops early, or a slice that misses them).")
+    if got.ndim >= 2:
         sentences += _text_map(bad)
+    elif bad.size <= 4 * MAP_MAX_SIDE:
+        wrong = ", ".join(str(int(i)) for i in np.flatnonzero(bad))
+        sentences.append(f"Wrong at index {wrong} (of {bad.size}).")
     return sentences
 
 
-def _orientation(got: np.ndarray, expected: np.ndarray) -> list[str]:
-    if got.ndim < 2:
-        return []
-    close = lambda a, b: a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-9)  # noqa: E731
-    if close(got, expected[..., ::-1, ::-1]):
-        return ["Your result is the expected one flipped in both spatial directions: the kernel "
-                "is probably applied rotated by 180 degrees (convolution here is "
-                "cross-correlation, as in PyTorch: no flip)."]
-    if close(got, expected[..., ::-1, :]) or close(got, expected[..., :, ::-1]):
-        return ["Your result is the expected one mirrored along one spatial axis: check the "
-                "direction of a row or column index."]
-    if close(got, np.swapaxes(expected, -1, -2)):
-        return ["Your result is the expected one transposed (height and width swapped): check "
-                "where (h, w) pairs and the H/W axes are used."]
+# ---- relations between the whole arrays -----------------------------------------------------
+
+def _close(a: np.ndarray, b: np.ndarray, scale: float) -> bool:
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= RELATION_RTOL * scale))
+
+
+def _whole_array_relation(got: np.ndarray, expected: np.ndarray) -> list[str]:
+    scale = max(float(np.max(np.abs(expected), initial=0.0)), 1e-30)
+    if not np.any(got):
+        return ["Everything you returned is zero: is the result ever written into the output "
+                "array (or is it computed and then dropped)?"]
+    for finder in (_constant_factor, _constant_offset, _orientation, _shift, _axis_mixup):
+        found = finder(got, expected, scale)
+        if found:
+            return found
     return []
 
 
+def _constant_factor(got, expected, scale) -> list[str]:
+    denominator = float(np.sum(expected * expected))
+    if denominator == 0:
+        return []
+    ratio = float(np.sum(got * expected)) / denominator
+    if abs(ratio - 1) < 1e-6 or not _close(got, ratio * expected, scale):
+        return []
+    if abs(ratio + 1) < 1e-6:
+        return ["Your result is the expected one with the opposite sign everywhere: look for a "
+                "subtraction that should be an addition, or a minus sign in a derivative."]
+    big, words = (ratio, "times the expected one") if abs(ratio) > 1 else (1 / ratio, "of the expected one")
+    factor = _nice_number(big)
+    amount = f"{factor} {words}" if abs(ratio) > 1 else f"1/{factor} {words}"
+    named = _factor_names(abs(big), got.shape)
+    return [f"Your result is exactly {amount} (the same factor everywhere): the arithmetic is "
+            f"right but scaled. Usual causes: a mean where a sum belongs or the reverse (dividing "
+            f"by the batch size or the number of positions), a scale applied twice or "
+            f"forgotten.{named}"]
+
+
+def _nice_number(value: float) -> str:
+    rounded = round(value)
+    if rounded and abs(value - rounded) < 1e-6 * abs(value):
+        return str(int(rounded))
+    return f"{value:.4g}"
+
+
+def _factor_names(factor: float, shape: tuple[int, ...]) -> str:
+    """' 6 is ...' when the factor equals a size of the result's axes (or a product of them)."""
+    if len(shape) < 2:
+        return ""
+    names = ["N (axis 0)", "C (axis 1)", "H", "W"] if len(shape) == 4 else \
+        [f"axis {i}" for i in range(len(shape))]
+    candidates = {}
+    for i, size in enumerate(shape):
+        candidates.setdefault(size, names[i])
+    if len(shape) == 4:
+        candidates.setdefault(shape[2] * shape[3], "H*W")
+        candidates.setdefault(shape[0] * shape[2] * shape[3], "N*H*W")
+    match = next((name for size, name in candidates.items()
+                  if size > 1 and abs(factor - size) < 1e-6 * size), None)
+    return f" Here the factor equals {match} of this array." if match else ""
+
+
+def _constant_offset(got, expected, scale) -> list[str]:
+    difference = got - expected
+    if _close(difference, np.full_like(difference, difference.flat[0]), scale):
+        return [f"Your result is the expected one plus {difference.flat[0]:.6g} everywhere: a "
+                f"constant term (a bias, an epsilon, a +1) is added where it should not be, or "
+                f"is missing."]
+    if got.ndim >= 2 and got.shape[1] > 1:
+        per_channel = difference.mean(axis=tuple(a for a in range(got.ndim) if a != 1), keepdims=True)
+        if _close(difference, np.broadcast_to(per_channel, got.shape), scale):
+            return ["Your result differs from the expected one by an amount that depends only on "
+                    "the channel (axis 1): that is how a bias looks when it is missing, added "
+                    "twice, or taken from the wrong filter/channel."]
+    return []
+
+
+def _orientation(got, expected, scale) -> list[str]:
+    if got.ndim < 2:
+        return []
+    if _close(got, expected[..., ::-1, ::-1], scale):
+        return ["Your result is the expected one rotated by 180 degrees (flipped in both "
+                "spatial directions): a kernel applied flipped, or a flipped gradient. "
+                "Convolution here is cross-correlation, as in PyTorch: the kernel is not flipped."]
+    if _close(got, expected[..., ::-1, :], scale) or _close(got, expected[..., :, ::-1], scale):
+        return ["Your result is the expected one mirrored along one spatial axis: check the "
+                "direction of a row or column index (counting from the end?)."]
+    if _close(got, np.swapaxes(expected, -1, -2), scale):
+        return ["Your result is the expected one transposed (height and width swapped): check "
+                "where (h, w) pairs, KH/KW and the H/W axes are used."]
+    return []
+
+
+def _shift(got, expected, scale) -> list[str]:
+    if got.ndim < 3:
+        return []
+    height, width = got.shape[-2:]
+    for dy in range(-MAX_SHIFT, MAX_SHIFT + 1):
+        for dx in range(-MAX_SHIFT, MAX_SHIFT + 1):
+            if (dy, dx) == (0, 0) or height - abs(dy) < 2 or width - abs(dx) < 2:
+                continue
+            if (height - abs(dy)) * (width - abs(dx)) < 4:
+                continue
+            mine = got[..., max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)]
+            theirs = expected[..., max(-dy, 0):height + min(-dy, 0), max(-dx, 0):width + min(-dx, 0)]
+            if _close(mine, theirs, scale):
+                return [f"Your result is the expected one shifted by {_moves(dy, dx)} (apart from "
+                        f"the edge): your windows start off by that much. Check the padding "
+                        f"(the same amount on both sides?) and where window (i, j) starts "
+                        f"(i*stride, j*stride)."]
+    return []
+
+
+def _moves(dy: int, dx: int) -> str:
+    parts = []
+    if dy:
+        parts.append(f"{abs(dy)} row{'s' if abs(dy) > 1 else ''} {'down' if dy > 0 else 'up'}")
+    if dx:
+        parts.append(f"{abs(dx)} column{'s' if abs(dx) > 1 else ''} "
+                     f"{'right' if dx > 0 else 'left'}")
+    return " and ".join(parts)
+
+
+def _axis_mixup(got, expected, scale) -> list[str]:
+    if got.ndim < 3:
+        return []
+    if got.ndim == 4 and got.shape[0] == got.shape[1] and \
+            _close(got, np.swapaxes(expected, 0, 1), scale):
+        return ["Your result is the expected one with the batch and channel axes swapped: "
+                "keep NCHW order (batch, channels, height, width)."]
+    nouns = ("sample", "channel") if got.ndim == 4 else ("index", "index")
+    for axis, noun in zip((0, 1), nouns):
+        if got.ndim - axis < 3 or got.shape[axis] < 2:
+            continue
+        mapping = _slice_mapping(got, expected, axis, scale)
+        moved = {mine: theirs for mine, theirs in mapping.items() if mine != theirs}
+        if not moved:
+            continue
+        if len(set(mapping.values())) == 1 and len(mapping) == got.shape[axis]:
+            source = next(iter(mapping.values()))
+            return [f"Every {noun} of yours equals the expected {noun} {source}: an index over "
+                    f"axis {axis} seems stuck at {source}."]
+        pairs = ", ".join(f"your {noun} {mine} is the expected {noun} {theirs}"
+                          for mine, theirs in sorted(moved.items())[:3])
+        return [f"Some {noun}s are in the wrong place ({pairs}): an index over axis {axis} is "
+                f"mixed up (the order of axes in a reshape or transpose?)."]
+    return []
+
+
+def _slice_mapping(got, expected, axis: int, scale: float) -> dict[int, int]:
+    """your slice i -> the expected slice j it equals (only slices that equal one)."""
+    mapping = {}
+    for mine in range(got.shape[axis]):
+        for theirs in range(expected.shape[axis]):
+            if _close(np.take(got, mine, axis), np.take(expected, theirs, axis), scale):
+                mapping[mine] = theirs
+                break
+    return mapping
+
+
+# ---- where the wrong elements are -----------------------------------------------------------
+
 def _spatial_pattern(bad: np.ndarray) -> list[str]:
-    rows = bad.any(axis=tuple(range(bad.ndim - 2)) + (bad.ndim - 1,)) if bad.ndim > 2 else bad.any(1)
-    cols = bad.any(axis=tuple(range(bad.ndim - 1))) if bad.ndim > 2 else bad.any(0)
-    height, width = bad.shape[-2:]
+    plane = bad.reshape(-1, *bad.shape[-2:]).any(axis=0)  # wrong anywhere at (row, column)
+    rows, cols = plane.any(axis=1), plane.any(axis=0)
+    height, width = plane.shape
+    border = _border_width(plane)
+    if border:
+        return [f"The errors are confined to the border ({border} element"
+                f"{'s' if border > 1 else ''} wide): look at the padding (its width on each "
+                f"side, and that it pads with zeros)."]
+    if height > 1 and width > 1 and not plane[0, 0] and \
+            np.array_equal(plane, _all_but_first_row_and_column(height, width)):
+        return ["Only the first row and the first column are right: windows after the first "
+                "start at the wrong place. Window (i, j) starts at (i*stride, j*stride)."]
     sentences = []
-    if height > 2 and width > 2 and _on_border(rows, cols) and not bad[..., 1:-1, 1:-1].any():
-        sentences.append("The errors are confined to the border: look at the padding "
-                         "(its width on each side, and that it pads with zeros).")
-    else:
-        for axis_name, line in (("row", rows), ("column", cols)):
-            step = _periodic_step(line)
-            if step:
-                sentences.append(f"Only every {step}-th {axis_name} is wrong: look at how the "
-                                 f"stride is applied along that axis.")
-    if height > 1 and (rows[-1] and not rows[: height // 2].any()):
-        sentences.append("Only the last rows are wrong: check the output size (the last window) "
-                         "and the end of your loop ranges.")
-    elif width > 1 and (cols[-1] and not cols[: width // 2].any()):
-        sentences.append("Only the last columns are wrong: check the output size (the last "
-                         "window) and the end of your loop ranges.")
+    for axis_name, line, length in (("row", rows, height), ("column", cols, width)):
+        step = _periodic_step(line)
+        if step:
+            sentences.append(f"Only every {step}-th {axis_name} is wrong: look at how the stride "
+                             f"is applied along that axis.")
+        elif length > 2 and line[-1] and not line[: length // 2].any():
+            sentences.append(f"Only the last {axis_name}s are wrong: check the output size (the "
+                             f"last window) and the end of your loop ranges.")
+        elif length > 2 and not line[0] and line[1:].all():
+            sentences.append(f"Every {axis_name} but the first is wrong: the {axis_name} where "
+                             f"a window starts seems off (i*stride?).")
     return sentences
 
 
-def _on_border(rows: np.ndarray, cols: np.ndarray) -> bool:
-    return bool(rows[0] or rows[-1] or cols[0] or cols[-1])
+def _border_width(plane: np.ndarray) -> int:
+    """1 or 2 when the wrong elements all lie within that distance of the edge, else 0."""
+    height, width = plane.shape
+    for border in (1, 2):
+        if height <= 2 * border or width <= 2 * border:
+            return 0
+        if not plane[border:-border, border:-border].any():
+            return border
+    return 0
+
+
+def _all_but_first_row_and_column(height: int, width: int) -> np.ndarray:
+    mask = np.ones((height, width), dtype=bool)
+    mask[0, :] = mask[:, 0] = False
+    return mask
 
 
 def _periodic_step(line: np.ndarray) -> int:
@@ -90,27 +272,88 @@ def _periodic_step(line: np.ndarray) -> int:
     return step if np.array_equal(marked, expected) else 0
 
 
-def _confined_to_one(bad: np.ndarray, axis: int, noun: str, hint: str) -> list[str]:
+def _confined_to_one(bad: np.ndarray, axis: int, noun: str, where: str) -> list[str]:
     if bad.shape[axis] < 2:
         return []
     per_index = bad.any(axis=tuple(a for a in range(bad.ndim) if a != axis))
     wrong = np.flatnonzero(per_index)
     if len(wrong) == 1:
-        return [f"Only {noun} {int(wrong[0])} is wrong, the others match: look at {hint} "
+        return [f"Only {noun} {int(wrong[0])} is wrong, the others match: look at {where} "
                 f"(an index fixed at one value, or a sum/mean over the wrong axis)."]
     if len(wrong) == bad.shape[axis] - 1 and not per_index[0]:
-        return [f"Only {noun} 0 is right: an accumulation over {hint} may keep the first "
-                f"value only, or an index may be stuck."]
+        return [f"Only {noun} 0 is right: an accumulation over {where} may keep the first "
+                f"value only, or an index may be stuck at 0."]
     return []
 
 
 def _text_map(bad: np.ndarray) -> list[str]:
-    """A picture of the first wrong 2-D slice: 'x' wrong, '.' right."""
-    leading = np.argwhere(bad.reshape(-1, *bad.shape[-2:]).any(axis=(1, 2)))[0][0]
-    plane = bad.reshape(-1, *bad.shape[-2:])[leading]
-    if max(plane.shape) > MAP_MAX_SIDE:
-        return []
-    index = np.unravel_index(leading, bad.shape[:-2]) if bad.ndim > 2 else ()
+    """A picture of the first wrong 2-D slice: 'x' wrong, '.' right (none when all are wrong)."""
+    if bad.all():
+        return ["Every element is wrong, so the error is not at an edge or at particular "
+                "positions: check the formula itself (which inputs meet which weights, a "
+                "kernel used flipped, the axes you sum over)."]
+    planes = bad.reshape(-1, *bad.shape[-2:])
+    wrong_planes = np.flatnonzero(planes.any(axis=(1, 2)))
+    first = int(wrong_planes[0])
+    plane = planes[first]
+    if plane.all():
+        return []  # a whole slice is wrong: the sample/channel sentences say where
+    index = np.unravel_index(first, bad.shape[:-2]) if bad.ndim > 2 else ()
     label = "".join(f"{int(i)}, " for i in index)
-    picture = ["".join("x" if cell else "." for cell in row) for row in plane]
-    return [f"Map of [{label}:, :] (x = wrong):"] + [f"  {row}" for row in picture]
+    height, width = plane.shape
+    crop = plane[:MAP_MAX_SIDE, :MAP_MAX_SIDE]
+    shown = f"[{label}:{min(height, MAP_MAX_SIDE)}, :{min(width, MAP_MAX_SIDE)}] of " \
+        f"{height}x{width}" if crop.shape != plane.shape else f"[{label}:, :]"
+    heading = f"Map of {shown} (x = wrong, . = right)"
+    if bad.ndim > 2 and len(wrong_planes) > 1:
+        heading += f"; {len(wrong_planes)} of {len(planes)} such slices have errors"
+    picture = ["".join("x" if cell else "." for cell in row) for row in crop]
+    return [heading + ":"] + [f"  {row}" for row in picture]
+
+
+# ---- shapes ---------------------------------------------------------------------------------
+
+def shape_advice(got: tuple[int, ...], expected: tuple[int, ...]) -> list[str]:
+    """Sentences about how a wrong shape differs from the expected one."""
+    got, expected = tuple(got), tuple(expected)
+    if len(got) != len(expected):
+        return [f"It has {len(got)} axes where {len(expected)} are expected: an axis is missing "
+                f"or extra (a sum without keepdims, a reshape, a squeeze?)."]
+    if sorted(got) == sorted(expected) and len(got) >= 2:
+        if got[:-2] == expected[:-2] and got[-2:] == expected[-2:][::-1]:
+            return ["Height and width are swapped: check the order of (h, w) pairs and of "
+                    "KH/KW, H/W."]
+        return ["The same sizes in another order: the axes are permuted (NCHW is batch, "
+                "channels, height, width)."]
+    differ = [i for i, (a, b) in enumerate(zip(got, expected)) if a != b]
+    spatial = len(got) >= 3 and all(i >= len(got) - 2 for i in differ)
+    if spatial:
+        extra = [got[i] - expected[i] for i in differ]
+        if all(e > 0 and e % 2 == 0 for e in extra):
+            return [f"It is {' and '.join(str(e) for e in extra)} larger in the spatial axes: "
+                    f"padding still attached? (cut it off: [..., ph:ph + H, pw:pw + W])."]
+        if len(extra) == 2 and extra[0] * extra[1] < 0:
+            return ["One spatial axis is too large and the other too small: are (h, w) pairs "
+                    "(stride, padding, kernel size) read as (w, h)?"]
+        if all(e == 1 for e in extra):
+            return ["One row or column too many: check the output-size formula (floor "
+                    "division, then + 1) and your loop ranges."]
+        if all(e < 0 for e in extra):
+            return ["Too small in the spatial axes: check the output-size formula (floor "
+                    "division, then + 1), your loop ranges, and that the padding goes on both "
+                    "sides."]
+    return []
+
+
+# ---- where to read up -----------------------------------------------------------------------
+
+TOPIC_IN_NODE = re.compile(r"specs/(topic(\d+)_\w+)/")
+
+
+def help_pointer() -> str:
+    """'(stuck? `./kata hint 11` ...)' for the topic whose spec is running, '' outside a spec."""
+    match = TOPIC_IN_NODE.search(os.environ.get("PYTEST_CURRENT_TEST", "").replace("\\", "/"))
+    if not match:
+        return ""
+    folder, number = match.groups()
+    return f"(stuck? `./kata hint {int(number)}` gives a hint; the brief: katas/{folder}/README.md)"

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from .diagnose import help_pointer
 from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module
 
 DEFAULT_TIME_LIMIT = 20.0  # seconds for one call; spec inputs are small, so this means "stuck"
@@ -33,7 +34,13 @@ class KataTimeout(Exception):
 
 
 def fail(message: str) -> None:
-    """Fail the current spec with `message` alone (no traceback: the message is the help)."""
+    """Fail the current spec with `message` alone (no traceback: the message is the help).
+
+    Except for the one-line "not implemented yet", a last line says where help is.
+    """
+    pointer = help_pointer()
+    if pointer and "not implemented yet" not in message:
+        message = f"{message}\n{pointer}"
     try:
         pytest.fail(message, pytrace=False)
     except pytest.fail.Exception as failure:
