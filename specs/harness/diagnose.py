@@ -244,13 +244,19 @@ def _spatial_pattern(bad: np.ndarray) -> list[str]:
 
 
 def _border_width(plane: np.ndarray) -> int:
-    """1 or 2 when the wrong elements all lie within that distance of the edge, else 0."""
+    """1 or 2 when the wrong elements all lie within that distance of the edge, else 0.
+
+    Errors along the bottom or right edge alone are left to the "last rows/columns" sentence.
+    """
     height, width = plane.shape
     for border in (1, 2):
         if height <= 2 * border or width <= 2 * border:
             return 0
         if not plane[border:-border, border:-border].any():
-            return border
+            sides = (plane[:border].any(), plane[-border:].any(),
+                     plane[:, :border].any(), plane[:, -border:].any())
+            top, bottom, left, right = sides
+            return border if top or left or (bottom and right) else 0
     return 0
 
 

@@ -1,0 +1,194 @@
+"""The guard around a learner's call (specs/harness/kata.py) and the implementation switch."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from specs.harness import impl
+from specs.harness.kata import Kata, _bind_arguments, _describe, _time_limit, check_finite
+
+Failed = pytest.fail.Exception
+TOPIC = "topic99_fake"
+
+FAKE = '''
+import numpy as np
+MODULE = "fake"
+
+def blank(x):
+    """A stub."""
+    raise NotImplementedError
+
+def boom(x):
+    return x[10]
+
+def forever(x):
+    while True:
+        time.sleep(0.01)
+
+def in_place(x, dout=None):
+    x += 1
+    return x
+
+def nan(x):
+    return np.full(2, np.nan)
+
+def pair(x):
+    return x * 2, {"x": x}
+
+def not_a_pair(x):
+    return x
+
+def out_not_array(x):
+    return [1, 2], None
+
+def grads(x, n=2):
+    return tuple(np.ones(2) for _ in range(n))
+
+def grads_not_arrays(x):
+    return np.ones(2), "db"
+
+def results(x):
+    return {"a": x * 1.0, "b": 3}, [x * 2.0]
+
+def needs_earlier(x):
+    return earlier.missing(x)
+
+import importlib.util, pathlib, time
+_spec = importlib.util.spec_from_file_location(
+    "earlier", pathlib.Path(__file__).parents[1] / "katas" / "topic98_earlier" / "earlier.py")
+earlier = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(earlier)
+not_callable = 3
+'''
+
+
+@pytest.fixture
+def kata(tmp_path, monkeypatch):
+    folder = tmp_path / TOPIC
+    folder.mkdir()
+    (folder / "fake.py").write_text(FAKE)
+    earlier = tmp_path / "katas" / "topic98_earlier"
+    earlier.mkdir(parents=True)
+    (earlier / "earlier.py").write_text("def missing(x):\n    raise NotImplementedError\n")
+    monkeypatch.setenv(impl.ENV_VAR, f"{impl.MUTANT_PREFIX}{folder / 'fake.py'}")
+    yield Kata(TOPIC, "fake")
+
+
+def _message(call, *args, **kwargs) -> str:
+    with pytest.raises(Failed) as failure:
+        call(*args, **kwargs)
+    return str(failure.value)
+
+
+def test_not_implemented_is_one_line(kata):
+    assert _message(kata.call, "blank", 1) == \
+        f"blank is not implemented yet: see katas/{TOPIC}/README.md"
+
+
+def test_not_implemented_in_an_earlier_topic_names_it(kata):
+    assert _message(kata.call, "needs_earlier", 1) == (
+        "needs_earlier needs missing, which is not implemented yet: it belongs to "
+        "topic98_earlier, see katas/topic98_earlier/README.md")
+
+
+def test_exception_names_the_error(kata):
+    text = _message(kata.call, "boom", np.zeros(2))
+    assert text.startswith("boom raised IndexError: index 10 is out of bounds")
+
+
+def test_time_limit(kata):
+    start = time.perf_counter()
+    text = _message(kata.call, "forever", 1, time_limit=0.2)
+    assert "did not return within 0 s" in text and time.perf_counter() - start < 5
+
+
+def test_in_place_modification(kata):
+    text = _message(kata.call, "in_place", np.zeros(2))
+    assert text.startswith("in_place modified its input `x` in place.")
+
+
+def test_nan_in_the_result(kata):
+    assert "contains NaN or inf (2 of 2 elements, first at index (0,))" in \
+        _message(kata.call, "nan", 1)
+
+
+def test_forward_contract(kata):
+    out, cache = kata.forward("pair", np.ones(2))
+    assert out.tolist() == [2, 2] and "x" in cache
+    assert "should return a pair (out, cache); it returned an array of shape (2,)" in \
+        _message(kata.forward, "not_a_pair", np.ones(2))
+    assert "`out` is a list" in _message(kata.forward, "out_not_array", 1)
+
+
+def test_backward_contract(kata):
+    assert len(kata.backward("grads", 1, grads=("dx", "dw"))) == 2
+    assert len(kata.backward("grads", 1, 1, grads=("dx",))) == 1
+    assert "should return 3 gradient(s) (dx, dw, db); it returned a tuple of 2" in \
+        _message(kata.backward, "grads", 1, grads=("dx", "dw", "db"))
+    assert "the gradient dw should be a NumPy array, got a str" in \
+        _message(kata.backward, "grads_not_arrays", 1, grads=("dx", "dw"))
+
+
+def test_results_inside_containers_are_checked(kata):
+    first, second = kata.call("results", np.ones(2))
+    assert first["b"] == 3 and second[0].tolist() == [2, 2]
+
+
+def test_missing_function_and_broken_module(kata, tmp_path):
+    assert "has no function `absent`" in _message(kata.call, "absent")
+    assert "has no function `not_callable`" in _message(kata.call, "not_callable")
+    (tmp_path / TOPIC / "fake.py").write_text("def broken(:\n")
+    for name in list(__import__("sys").modules):
+        if name.startswith("_mutant_topic99"):
+            del __import__("sys").modules[name]
+    assert "could not be imported: " in _message(kata.call, "broken")
+
+
+def test_check_finite_ignores_integers():
+    check_finite(np.array([1, 2]), "ints")
+
+
+def test_bind_arguments_falls_back_for_builtins():
+    bound = _bind_arguments(np.add, (np.ones(1), np.ones(1)), {"out": None})
+    assert set(bound) in ({"x1", "x2", "out"}, {"argument 1", "argument 2", "out"})
+    assert _bind_arguments(print.__call__, (1,), {}) in ({"argument 1": 1}, {"args": (1,)})
+
+
+def test_describe():
+    assert _describe((1, 2)) == "a tuple of 2" and _describe(3) == "a int"
+
+
+def test_time_limit_is_off_outside_the_main_thread():
+    done = []
+
+    def run():
+        with _time_limit(0.01):
+            time.sleep(0.05)
+        done.append(True)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    assert done == [True]
+
+
+def test_impl_switch(monkeypatch, tmp_path):
+    monkeypatch.delenv(impl.ENV_VAR, raising=False)
+    assert impl.current_impl() == "katas"
+    monkeypatch.setenv(impl.ENV_VAR, "nonsense")
+    with pytest.raises(ValueError, match="expected one of katas, solutions"):
+        impl.current_impl()
+    assert impl.kata_path("t", "m") == impl.REPO_ROOT / "katas" / "t" / "m.py"
+    assert impl.brief_path("t") == "katas/t/README.md"
+    # A mutant replaces only its own module; everything else comes from the solutions.
+    other = tmp_path / "topic11_conv2d_sliding_window" / "other.py"
+    other.parent.mkdir()
+    other.write_text('MODULE = "not_conv2d"\n')
+    monkeypatch.setenv(impl.ENV_VAR, f"mutant:{other}")
+    module = impl.import_topic_module("topic11_conv2d_sliding_window", "conv2d")
+    assert module.__name__ == "solutions.topic11_conv2d_sliding_window.conv2d"
+    assert impl._load_mutant(other) is impl._load_mutant(other)  # loaded once
+    with pytest.raises(ImportError):
+        impl._load_mutant(tmp_path / "no_such_dir")
