@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .topics import REPO_ROOT as CLI_ROOT
 from .topics import KataError, Topic
 
 NEEDED_MODULES = ("numpy", "pytest", "pytest_timeout")
@@ -109,9 +110,9 @@ def run_topics(topics: list[Topic], impl: str = "katas", extra: list[str] | None
         command = [python, "-m", "pytest", *(f"specs/{t.folder}" for t in topics),
                    "-p", PLUGIN, f"--kata-report={report}", "-q", "--no-header",
                    "-p", "no:cacheprovider", "--tb=short", *(extra or [])]
+        paths = [str(root), str(CLI_ROOT), os.environ.get("PYTHONPATH")]  # the plugin's home too
         env = {**os.environ, "KATA_IMPL": impl, "PYTHONDONTWRITEBYTECODE": "1",
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(root),
-                                                           os.environ.get("PYTHONPATH")]))}
+               "PYTHONPATH": os.pathsep.join(dict.fromkeys(filter(None, paths)))}
         start = time.perf_counter()
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - start
