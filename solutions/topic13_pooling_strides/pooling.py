@@ -90,16 +90,20 @@ def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
     kernel, stride, padding, out_hw = pool_geometry(x.shape, kernel_size, stride, padding)
     xpad = pad_spatial(x, padding, -np.inf)
     # argmax[n, c, i, j] = row-major index p*KW + q of the first maximum of window (i, j).
-    argmax = np.zeros(x.shape[:2] + out_hw, dtype=np.min_scalar_type(kernel[0] * kernel[1]))
+    index_type = np.min_scalar_type(kernel[0] * kernel[1])
+    argmax = np.zeros(x.shape[:2] + out_hw, dtype=index_type)
+    better = np.empty(argmax.shape, dtype=bool)
     out = None
     for offset, candidate in enumerate(window_slices(xpad, kernel, stride, out_hw)):
         if out is None:
             out = candidate.copy()
             continue
         # Strictly greater: a later element equal to the maximum so far does not take over.
-        better = candidate > out
-        np.copyto(out, candidate, where=better)
-        np.copyto(argmax, offset, where=better)
+        np.greater(candidate, out, out=better)
+        np.maximum(out, candidate, out=out)
+        # "argmax = offset where better": offsets come in increasing order, so that is a running
+        # maximum, and np.maximum is several times faster than a masked copy.
+        np.maximum(argmax, better.view(np.uint8) * index_type.type(offset), out=argmax)
     return out, (argmax, x.shape, x.dtype, kernel, stride, padding)
 
 
@@ -115,9 +119,14 @@ def maxpool2d_backward(dout, cache):
     """
     argmax, x_shape, dtype, kernel, stride, padding = cache
     dxpad = np.zeros(_padded_shape(x_shape, padding), dtype=dtype)
-    out_hw = dout.shape[2:]
-    for offset, target in enumerate(window_slices(dxpad, kernel, stride, out_hw)):
-        np.add(target, dout, out=target, where=argmax == offset)
+    overlapping = stride[0] < kernel[0] or stride[1] < kernel[1]
+    chosen = np.empty(argmax.shape, dtype=bool)
+    for offset, target in enumerate(window_slices(dxpad, kernel, stride, dout.shape[2:])):
+        np.equal(argmax, offset, out=chosen)
+        if overlapping:
+            target += dout * chosen  # an element may be the maximum of several windows
+        else:
+            np.multiply(dout, chosen, out=target)  # each element is written once: no read needed
     return unpad_spatial(dxpad, padding)
 
 
