@@ -263,6 +263,8 @@ def cmd_watch(args, out: Out) -> int:
         while True:
             stamp = _watched_stamp(args.root, topic)
             if stamp != seen:
+                if seen is not None:
+                    out(out.paint("(a file changed: running the specs again ...)", "dim"))
                 seen = stamp
                 try:
                     require_kata_files(topic)
@@ -325,8 +327,9 @@ def show_watch(topic: Topic, result: TopicResult, out: Out, all_topics: list[Top
     out(out.paint(f"First failing spec: {first.name}", "bold") + kind)
     out(_indent(first.message))
     more = len(result.failures) - 1
-    out(("\n" + (f"{more} more failing. " if more else ""))
-        + f"Stuck? `./kata hint {topic.number}` shows the next hint; the brief is {topic.brief}.")
+    stuck = "" if "./kata hint" in first.message else \
+        f"Stuck? `./kata hint {topic.number}` shows the next hint; the brief is {topic.brief}."
+    out(("\n" + (f"{more} more failing. " if more else "") + stuck).rstrip())
 
 
 def _indent(text: str, lines: int = MESSAGE_LINES) -> str:
