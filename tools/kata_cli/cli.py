@@ -202,8 +202,9 @@ def cmd_hint(args, out: Out) -> int:
     else:
         last = state.last_result(topic.folder)
         failing = None
-        if last and last["failures"]:
-            failing = hints_md.mentioned_function(last["failures"][0]["message"], sections)
+        focus = TopicResult.from_json(last).focus() if last else None
+        if focus:
+            failing = hints_md.mentioned_function(focus.message, sections)
         section = hints_md.next_section(sections, seen, failing)
         if section is None:
             out(f"You have seen every hint of topic {topic.number}. `./kata hint {topic.number} "
@@ -322,14 +323,20 @@ def show_watch(topic: Topic, result: TopicResult, out: Out, all_topics: list[Top
         out(out.paint(f"All {result.total} specs pass: topic {topic.number} is done. ", "green")
             + then)
         return
-    first = result.failures[0]
+    first = result.focus()
     kind = f"  ({', '.join(first.kinds)} spec)" if first.kinds else ""
     out(out.paint(f"First failing spec: {first.name}", "bold") + kind)
     out(_indent(first.message))
-    more = len(result.failures) - 1
-    stuck = "" if "./kata hint" in first.message else \
-        f"Stuck? `./kata hint {topic.number}` shows the next hint; the brief is {topic.brief}."
-    out(("\n" + (f"{more} more failing. " if more else "") + stuck).rstrip())
+    waiting = {name: count for name, count in result.waiting().items()
+               if name not in first.message.split(" ", 1)[0]}
+    more = len(result.failures) - 1 - sum(waiting.values())
+    notes = [f"{more} more failing." if more > 0 else ""]
+    notes += [f"{count} wait{'s' if count == 1 else ''} for {name} (not implemented yet)."
+              for name, count in waiting.items()]
+    if "./kata hint" not in first.message:
+        notes.append(f"Stuck? `./kata hint {topic.number}` shows the next hint; the brief is "
+                     f"{topic.brief}.")
+    out("\n" + " ".join(note for note in notes if note))
 
 
 def _indent(text: str, lines: int = MESSAGE_LINES) -> str:

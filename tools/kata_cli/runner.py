@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,9 @@ from .topics import REPO_ROOT as CLI_ROOT
 from .topics import KataError, Topic
 
 NEEDED_MODULES = ("numpy", "pytest", "pytest_timeout")
+NOT_IMPLEMENTED = "not implemented yet"
+# The harness's one-liners: "f is not implemented yet: ..." and "f needs g, which is not ..."
+BLANK_FUNCTION = re.compile(r"^(\w+) (?:is not implemented yet|needs (\w+), which is not implemented)")
 PLUGIN = "tools.kata_cli.report_plugin"
 KINDS = ("shape", "fixture", "gradient")
 
@@ -60,7 +64,22 @@ class TopicResult:
     def untouched(self) -> bool:
         """Nothing passes and every failure is 'not implemented yet'."""
         return (self.total > 0 and self.passed == 0 and not self.errors
-                and all("not implemented yet" in f.message for f in self.failures))
+                and all(NOT_IMPLEMENTED in f.message for f in self.failures))
+
+    def focus(self) -> Failure | None:
+        """The failure to show first: a real error in written code beats a blank function."""
+        written = [f for f in self.failures if NOT_IMPLEMENTED not in f.message]
+        return (written or self.failures or [None])[0]
+
+    def waiting(self) -> dict[str, int]:
+        """function not implemented yet -> how many failing specs wait for it."""
+        counts: dict[str, int] = {}
+        for failure in self.failures:
+            match = BLANK_FUNCTION.search(failure.message)
+            if match:
+                name = match.group(2) or match.group(1)
+                counts[name] = counts.get(name, 0) + 1
+        return counts
 
     def to_json(self) -> dict:
         return {"number": self.number, "passed": self.passed, "total": self.total,
