@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from .diagnose import explain_mismatch, shape_advice
@@ -10,14 +12,17 @@ from .kata import fail
 # Elements smaller than this fraction of the array's largest magnitude are compared absolutely,
 # so that a value that should be 0 is not judged by its relative error.
 SCALE_FLOOR = 1e-3
+WRAP = 100  # columns for the explanatory sentences
 
 
 def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str = "") -> None:
     """Fail unless `got.shape == expected`; `why` explains where the expected shape comes from."""
     expected = tuple(int(n) for n in expected)
     if tuple(got.shape) != expected:
-        message = f"{what} has shape {tuple(got.shape)}, expected {expected}."
-        fail(" ".join([message, *shape_advice(got.shape, expected), why]).strip())
+        lines = [f"{what} has shape {tuple(got.shape)}, expected {expected}."]
+        lines += [_wrapped(advice) for advice in shape_advice(got.shape, expected)]
+        lines += [f"  {why.strip()}"] if why.strip() else []
+        fail("\n".join(lines))
 
 
 def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
@@ -58,5 +63,12 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
         f"(relative error {errors[worst]:.1e}, tolerance {rtol:.0e})",
         f"  {int(bad.sum())} of {bad.size} elements are off.",
     ]
-    lines += [f"  {sentence}" for sentence in explain_mismatch(got, expected, bad)]
+    # Sentences are wrapped for a terminal; map rows (which start with spaces) are kept.
+    lines += [f"  {sentence}" if sentence.startswith(" ") else _wrapped(sentence)
+              for sentence in explain_mismatch(got, expected, bad)]
     fail("\n".join(lines))
+
+
+def _wrapped(sentence: str) -> str:
+    return textwrap.fill(sentence, WRAP, initial_indent="  ", subsequent_indent="  ",
+                         break_long_words=False, break_on_hyphens=False)

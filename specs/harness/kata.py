@@ -40,7 +40,7 @@ def fail(message: str) -> None:
     """
     pointer = help_pointer()
     if pointer and "not implemented yet" not in message:
-        message = f"{message}\n{pointer}"
+        message = f"{message}\n  {pointer}"
     try:
         pytest.fail(message, pytrace=False)
     except pytest.fail.Exception as failure:

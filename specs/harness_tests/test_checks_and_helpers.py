@@ -30,7 +30,7 @@ def test_expect_shape():
     expect_shape(np.zeros((2, 3)), (2, 3), "out")
     with pytest.raises(Failed) as failure:
         expect_shape(np.zeros((2, 4)), (2, 5), "out", "Because.")
-    assert str(failure.value) == "out has shape (2, 4), expected (2, 5). Because."
+    assert str(failure.value) == "out has shape (2, 4), expected (2, 5).\n  Because."
 
 
 def test_expect_dtype():

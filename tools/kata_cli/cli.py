@@ -327,11 +327,11 @@ def show_watch(topic: Topic, result: TopicResult, out: Out, all_topics: list[Top
     kind = f"  ({', '.join(first.kinds)} spec)" if first.kinds else ""
     out(out.paint(f"First failing spec: {first.name}", "bold") + kind)
     out(_indent(first.message))
-    waiting = {name: count for name, count in result.waiting().items()
-               if name not in first.message.split(" ", 1)[0]}
-    more = len(result.failures) - 1 - sum(waiting.values())
+    waiting = result.waiting()
+    errors = len(result.failures) - sum(waiting.values())  # failures in code already written
+    more = errors - 1 if errors else 0
     notes = [f"{more} more failing." if more > 0 else ""]
-    notes += [f"{count} wait{'s' if count == 1 else ''} for {name} (not implemented yet)."
+    notes += [f"{count} spec{' waits' if count == 1 else 's wait'} for {name} (not implemented yet)."
               for name, count in waiting.items()]
     if "./kata hint" not in first.message:
         notes.append(f"Stuck? `./kata hint {topic.number}` shows the next hint; the brief is "
