@@ -111,3 +111,18 @@ def expect_grads_dict(grads, params: dict, function: str) -> dict:
                      f"A gradient has the shape of its parameter ({key}).")
         check_finite(grad, f"{function}: grads[{key!r}]")
     return grads
+
+
+def expect_value_error(function: str, args: tuple, kwargs: dict, situation: str,
+                       advice: str) -> None:
+    """`function(*args, **kwargs)` must raise ValueError (PyTorch refuses the same input)."""
+    try:
+        residual.function(function)(*args, **kwargs)
+    except ValueError:
+        return
+    except NotImplementedError:
+        residual.call(function, *args, **kwargs)  # fails with the harness's usual line
+    except Exception as err:
+        fail(f"{function} with {situation} raised {type(err).__name__}: {err}. Raise ValueError "
+             f"instead: {advice}")
+    fail(f"{function} with {situation} returned without complaint. Raise ValueError: {advice}")

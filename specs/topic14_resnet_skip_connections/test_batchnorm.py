@@ -12,7 +12,15 @@ import pytest
 from specs.harness import expect_close, expect_dtype, expect_shape, fail, numerical_gradient
 from specs.harness.cases import case_id, random_array, require_case
 
-from .support import STATS, StateWatch, bn_state, expect_state_close, fixture_cases, residual
+from .support import (
+    STATS,
+    StateWatch,
+    bn_state,
+    expect_state_close,
+    expect_value_error,
+    fixture_cases,
+    residual,
+)
 
 GRADS = ("dx", "dgamma", "dbeta")
 MODES = [pytest.param(True, id="train"), pytest.param(False, id="eval")]
@@ -136,6 +144,15 @@ def test_eval_mode_leaves_state_alone():
     watch = StateWatch(state)
     residual.forward("batchnorm2d_forward", x, gamma, beta, state, train=False)
     watch.expect_untouched(state, "batchnorm2d_forward(train=False)")
+
+
+def test_train_mode_refuses_one_value_per_channel():
+    """N*H*W = 1: the batch variance is always 0 and the unbiased one divides by 0. PyTorch raises."""
+    x, gamma, beta, state = _inputs((1, 3, 1, 1))
+    expect_value_error("batchnorm2d_forward", (x, gamma, beta, state), {"train": True},
+                       "train=True and x of shape (1, 3, 1, 1)",
+                       "with one value per channel there is no batch variance to normalize by, "
+                       "and the unbiased one divides by m - 1 = 0. Check N * H * W > 1 first.")
 
 
 @pytest.mark.gradient

@@ -19,6 +19,7 @@ from .support import (
     copy_state,
     expect_grads_dict,
     expect_state_close,
+    expect_value_error,
     fixture_cases,
     residual,
 )
@@ -169,6 +170,19 @@ def test_inputs_and_state_rules(train):
         watch.expect_updated(state, _what(2, train, True))
     else:
         watch.expect_untouched(state, _what(2, train, True))
+
+
+@pytest.mark.parametrize("c_out, stride", [(3, 1), (2, 2)], ids=["channels", "stride"])
+def test_shape_change_without_projection_is_refused(c_out, stride):
+    """The identity cannot be added when the shape changes: no silent broadcasting, no cropping."""
+    params, state = random_block(2, c_out, 1)
+    params = {k: v for k, v in params.items() if not k.startswith("proj")}
+    state = {k: v for k, v in state.items() if k != "proj_bn"}
+    x = np.random.default_rng(1).standard_normal((2, 2, 4, 4))
+    expect_value_error("residual_block_forward", (x, params, state), {"stride": stride},
+                       f"2 -> {c_out} channels, stride {stride} and no proj_w in params",
+                       "the identity shortcut needs the block to keep the shape; a block that "
+                       "changes it needs the projection (proj_w, proj_bn_gamma, proj_bn_beta).")
 
 
 @pytest.mark.gradient
