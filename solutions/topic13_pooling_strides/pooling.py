@@ -22,11 +22,8 @@ import numpy as np
 
 def pair(value):
     """An int or an (h, w) pair, as an (h, w) tuple of ints."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"expected an int or an (h, w) pair, got {value!r}")
-        return int(value[0]), int(value[1])
-    return int(value), int(value)
+    h, w = value if isinstance(value, (tuple, list)) else (value, value)
+    return int(h), int(w)
 
 
 def pool_geometry(x_shape, kernel_size, stride, padding):
@@ -38,16 +35,13 @@ def pool_geometry(x_shape, kernel_size, stride, padding):
     kernel = pair(kernel_size)
     stride = kernel if stride is None else pair(stride)
     padding = pair(padding)
-    if min(kernel) < 1 or min(stride) < 1 or min(padding) < 0:
-        raise ValueError(f"kernel {kernel} and stride {stride} must be positive, "
-                         f"padding {padding} non-negative")
-    if any(2 * p > k for p, k in zip(padding, kernel)):
-        raise ValueError(f"padding {padding} must be at most half the kernel size {kernel}")
+    allowed = min(kernel + stride) >= 1 and all(0 <= 2 * p <= k for p, k in zip(padding, kernel))
     out_hw = tuple((n + 2 * p - k) // s + 1
-                   for n, k, s, p in zip(x_shape[2:], kernel, stride, padding))
+                   for n, k, s, p in zip(x_shape[2:], kernel, stride, padding)) if allowed else (0,)
     if min(out_hw) < 1:
-        raise ValueError(f"a {kernel} window does not fit an input of {tuple(x_shape[2:])} "
-                         f"padded by {padding}")
+        raise ValueError(f"pooling geometry not allowed: kernel {kernel} and stride {stride} must "
+                         f"be positive, padding {padding} between 0 and half the kernel, and the "
+                         f"window must fit the input {tuple(x_shape[2:])} once padded")
     return kernel, stride, padding, out_hw
 
 
