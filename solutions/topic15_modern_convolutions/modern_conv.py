@@ -155,12 +155,12 @@ def depthwise_conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
     out_hw = _output_hw(x.shape, w.shape[2:], settings)
 
     xpad = _pad(x, settings)
-    out = np.zeros((N, C, *out_hw), dtype=np.result_type(x, w, b))
+    out = np.empty((N, C, *out_hw), dtype=np.result_type(x, w, b))
+    out[...] = b[:, None, None]
     scratch = np.empty_like(out)
     for p, q, tap in _taps(xpad, w.shape[2:], out_hw, settings):
-        np.multiply(xpad[tap], w[:, 0, p, q, None, None], out=scratch)
+        np.multiply(xpad[tap], w[:, 0, p, q, None, None], out=scratch)  # no temporary per tap
         out += scratch
-    out += b[:, None, None]
     return out, (xpad, w, x.shape, settings)
 
 
