@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from tools.kata_cli import hints, runner, topics
-from tools.kata_cli.cli import Out, main, progress_bar, show_watch
+from tools.kata_cli.cli import Out, main, progress_bar, show_watch, summary_line
 from tools.kata_cli.runner import Failure, TopicResult
 
 HINTS = textwrap.dedent("""\
@@ -104,7 +104,7 @@ def repo(tmp_path, monkeypatch):
     """A tiny kata repository in git: topic 11 (blank, hints, specs) and topic 12 (no specs)."""
     for folder, files in {
         "katas/topic11_conv": {"conv.py": BLANK, "HINTS.md": HINTS, "__init__.py": ""},
-        "solutions/topic11_conv": {"conv.py": "def forward(x):\n    return x\n", "_private.py": ""},
+        "solutions/topic11_conv": {"conv.py": "def forward(x):\n    return x\n", "extra.py": ""},
         "specs/topic11_conv": {"test_conv.py": SPECS},
         "katas/topic12_im2col": {"im2col.py": BLANK},
     }.items():
@@ -130,7 +130,10 @@ def test_discover_and_resolve(repo):
     assert [t.number for t in found] == [11, 12]
     topic = topics.resolve("topic11", repo)
     assert topics.resolve("conv", repo) == topic == topics.resolve("katas/topic11_conv/", repo)
-    assert [p.name for p in topic.kata_files()] == ["conv.py"]
+    assert [p.name for p in topic.kata_files()] == ["conv.py"]  # __init__.py is not a kata
+    (topic.kata_dir / "_private.py").write_text("")
+    (topic.kata_dir / "new.py").write_text("")
+    assert [p.name for p in topic.kata_files()] == ["conv.py", "new.py"]
     assert [p.name for p in topics.resolve("12", repo).kata_files()] == ["im2col.py"]
     with pytest.raises(topics.KataError, match="no topic '19': the topics are 11, 12"):
         topics.resolve("19", repo)
@@ -243,6 +246,9 @@ def test_check_and_green(repo, capsys):
     assert kata(repo, "check") == 0
     out = capsys.readouterr().out
     assert "1 of 1 topics green; 1 of 1 specs pass" in out
+    found = topics.discover(repo)
+    blank = TopicResult(11, 0, 1, [Failure("i", "f is not implemented yet")])
+    assert "not started   (1 specs)" in summary_line(found[0], blank, Out())
     found = topics.discover(repo)
     show_watch(found[0], TopicResult(11, 2, 2, kinds={"shape": [2, 2]}), Out(), found)
     assert "topic 11 is done. Next: `./kata watch 12`" in capsys.readouterr().out

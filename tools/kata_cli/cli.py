@@ -68,6 +68,8 @@ def summary_line(topic: Topic, result: TopicResult | None, out: Out, state_word:
     if result.errors and not result.total:
         return f"{label} {out.paint('error', 'red')}   the specs could not run: `./kata watch " \
                f"{topic.number}` shows why"
+    if result.untouched:
+        return f"{label} {out.paint('not started', 'dim')}   ({result.total} specs)"
     word = out.paint("green", "green") if result.green else out.paint("red  ", "red")
     return (f"{label} {word}   {progress_bar(result.passed, result.total)} "
             f"{result.passed:>3} of {result.total:<3} specs pass   {kinds_line(result)}")

@@ -1,8 +1,8 @@
 """Topics as folders: discovery, `11` -> `topic11_conv2d_sliding_window`, kata files, blanks.
 
-A topic is a folder `katas/topicNN_<name>/`. Its kata files are the modules its reference
-solution has (`solutions/topicNN_<name>/*.py`, private `_*.py` and `__init__.py` left out), or,
-without a solutions folder, the `.py` files the katas folder has.
+A topic is a folder `katas/topicNN_<name>/`. Its kata files are the `.py` files in that folder
+or in git for it (`__init__.py` and private `_*.py` left out): one in git but not on the disk is
+missing.
 
 The blank of a kata file is found in git's history of that file: the newest version with the most
 stub functions (a body that is only a docstring and `raise NotImplementedError`). A learner who
@@ -56,12 +56,11 @@ class Topic:
         return any(self.specs_dir.glob("test_*.py"))
 
     def kata_files(self) -> list[Path]:
-        """The learner's files of this topic (some may be missing from the disk)."""
-        reference = self.root / "solutions" / self.folder
-        names = sorted(p.name for p in reference.glob("*.py") if not p.name.startswith("_"))
-        if not names:
-            names = sorted(p.name for p in self.kata_dir.glob("*.py") if not p.name.startswith("_"))
-        return [self.kata_dir / name for name in names]
+        """The learner's files of this topic: on the disk, or in git (then they are missing)."""
+        tracked = _git(self.root, "ls-files", "--", f"katas/{self.folder}/*.py") or ""
+        names = {Path(line).name for line in tracked.splitlines()}
+        names |= {path.name for path in self.kata_dir.glob("*.py")}
+        return [self.kata_dir / name for name in sorted(names) if not name.startswith("_")]
 
     def missing_files(self) -> list[Path]:
         return [path for path in self.kata_files() if not path.exists()]
