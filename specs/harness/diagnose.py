@@ -154,8 +154,6 @@ def _shift(got, expected, scale) -> list[str]:
         for dx in range(-MAX_SHIFT, MAX_SHIFT + 1):
             if (dy, dx) == (0, 0) or height - abs(dy) < 2 or width - abs(dx) < 2:
                 continue
-            if (height - abs(dy)) * (width - abs(dx)) < 4:
-                continue
             mine = got[..., max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)]
             theirs = expected[..., max(-dy, 0):height + min(-dy, 0), max(-dx, 0):width + min(-dx, 0)]
             if _close(mine, theirs, scale):

@@ -1,5 +1,6 @@
 """The guard around a learner's call (specs/harness/kata.py) and the implementation switch."""
 
+import sys
 import threading
 import time
 
@@ -7,7 +8,15 @@ import numpy as np
 import pytest
 
 from specs.harness import impl
-from specs.harness.kata import Kata, _bind_arguments, _describe, _time_limit, check_finite
+from specs.harness.kata import (
+    Kata,
+    _bind_arguments,
+    _describe,
+    _not_implemented_message,
+    _time_limit,
+    check_finite,
+    fail,
+)
 
 Failed = pytest.fail.Exception
 TOPIC = "topic99_fake"
@@ -46,11 +55,17 @@ def out_not_array(x):
 def grads(x, n=2):
     return tuple(np.ones(2) for _ in range(n))
 
+def one_grad(x):
+    return np.ones(2)
+
 def grads_not_arrays(x):
     return np.ones(2), "db"
 
 def results(x):
     return {"a": x * 1.0, "b": 3}, [x * 2.0]
+
+def as_dict(x):
+    return {"a": x * 1.0, "b": 3}
 
 def needs_earlier(x):
     return earlier.missing(x)
@@ -125,6 +140,7 @@ def test_forward_contract(kata):
 def test_backward_contract(kata):
     assert len(kata.backward("grads", 1, grads=("dx", "dw"))) == 2
     assert len(kata.backward("grads", 1, 1, grads=("dx",))) == 1
+    assert kata.backward("one_grad", 1, grads=("dx",))[0].tolist() == [1, 1]
     assert "should return 3 gradient(s) (dx, dw, db); it returned a tuple of 2" in \
         _message(kata.backward, "grads", 1, grads=("dx", "dw", "db"))
     assert "the gradient dw should be a NumPy array, got a str" in \
@@ -134,16 +150,50 @@ def test_backward_contract(kata):
 def test_results_inside_containers_are_checked(kata):
     first, second = kata.call("results", np.ones(2))
     assert first["b"] == 3 and second[0].tolist() == [2, 2]
+    assert kata.call("as_dict", np.ones(2))["b"] == 3
+
+
+def test_module_that_raises_not_implemented_on_import(kata, tmp_path):
+    _forget_fake_modules()
+    (tmp_path / TOPIC / "fake.py").write_text("raise NotImplementedError\n")
+    assert _message(kata.call, "anything") == f"fake is not implemented yet: see katas/{TOPIC}/README.md"
+    _forget_fake_modules()
+
+
+def _forget_fake_modules():
+    for name in list(sys.modules):
+        if name.startswith("_mutant_topic99"):
+            del sys.modules[name]
+
+
+def test_error_names_the_line_in_the_repository(monkeypatch):
+    monkeypatch.setenv(impl.ENV_VAR, "solutions")
+    conv = Kata("topic11_conv2d_sliding_window", "conv2d")
+    text = _message(conv.forward, "conv2d_forward_naive", np.ones((1, 3, 4, 4)), np.ones((2, 2, 3, 3)),
+                    np.ones(2))
+    assert "raised ValueError: x has 3 channels but w expects 2 (at " \
+        "solutions/topic11_conv2d_sliding_window/conv2d.py:" in text
+
+
+def test_not_implemented_message_without_a_traceback():
+    assert _not_implemented_message("f", NotImplementedError(), "t") == \
+        "f is not implemented yet: see katas/t/README.md"
+
+
+def test_failures_point_to_the_hint_inside_a_topic(monkeypatch):
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "specs/topic11_conv/test_x.py::t (call)")
+    assert _message(fail, "wrong") == ("wrong\n  (stuck? `./kata hint 11` gives a hint; the brief: "
+                                       "katas/topic11_conv/README.md)")
+    assert _message(fail, "f is not implemented yet: see x") == "f is not implemented yet: see x"
 
 
 def test_missing_function_and_broken_module(kata, tmp_path):
     assert "has no function `absent`" in _message(kata.call, "absent")
     assert "has no function `not_callable`" in _message(kata.call, "not_callable")
     (tmp_path / TOPIC / "fake.py").write_text("def broken(:\n")
-    for name in list(__import__("sys").modules):
-        if name.startswith("_mutant_topic99"):
-            del __import__("sys").modules[name]
+    _forget_fake_modules()
     assert "could not be imported: " in _message(kata.call, "broken")
+    _forget_fake_modules()
 
 
 def test_check_finite_ignores_integers():
@@ -154,6 +204,7 @@ def test_bind_arguments_falls_back_for_builtins():
     bound = _bind_arguments(np.add, (np.ones(1), np.ones(1)), {"out": None})
     assert set(bound) in ({"x1", "x2", "out"}, {"argument 1", "argument 2", "out"})
     assert _bind_arguments(print.__call__, (1,), {}) in ({"argument 1": 1}, {"args": (1,)})
+    assert _bind_arguments(lambda x: x, (1, 2), {"y": 3}) == {"argument 1": 1, "argument 2": 2, "y": 3}
 
 
 def test_describe():
