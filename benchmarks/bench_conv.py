@@ -1,0 +1,209 @@
+"""Speed and memory of three 2-D convolutions: naive loops, im2col, and PyTorch.
+
+    python benchmarks/bench_conv.py                  # the reference solutions (tox -e bench)
+    python benchmarks/bench_conv.py --impl katas     # your own Topic 11 and Topic 12 code
+    python benchmarks/bench_conv.py --quick          # three small cases, a few seconds
+
+Variants, forward and backward, float32, 3x3 kernel, stride 1, padding 1:
+- naive:  Topic 11 `conv2d_forward_naive` / `conv2d_backward_naive` (a loop over output positions)
+- im2col: Topic 12 `conv2d_forward` / `conv2d_backward` (one large matrix product)
+- torch:  `torch.nn.functional.conv2d` and autograd, on the CPU (the yardstick, when installed:
+          `pip install torch==2.13.0`)
+
+Each variant runs in its own process: NumPy's and PyTorch's thread pools slow each other down when
+they alternate in one process. Reported per case and variant: the median time of the forward and
+the backward pass, and the peak memory allocated during one forward + backward beyond the inputs
+(NumPy: tracemalloc, which sees every NumPy array; PyTorch: the growth of the peak resident set of
+a fresh process). Prints a table, writes benchmarks/out/conv_benchmark.png (time and memory
+against input size and channel count, log scales) and conv_benchmark.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from conv_variants import VARIANTS, Case, run_worker  # noqa: E402
+
+OUT_DIR = REPO_ROOT / "benchmarks" / "out"
+TORCH_INSTALL = "pip install torch==2.13.0"
+TARGET_RATIO, GOAL_RATIO = 2.0, 1.5  # the milestone conv, im2col fwd+bwd time / PyTorch's
+
+
+def sweep_cases(quick: bool) -> list[Case]:
+    """Spatial sizes at fixed channels, channel counts at fixed size, and the milestone's layer.
+
+    The naive loops are kept to the small cases: they would take minutes on the large ones.
+    """
+    if quick:
+        return [Case("size", 8, 16, 16, naive=True), Case("size", 8, 16, 32, naive=True),
+                Case("channels", 8, 32, 16, naive=True)]
+    sizes = [Case("size", 32, 32, hw, naive=hw <= 32) for hw in (8, 16, 32, 64)]
+    channels = [Case("channels", 32, c, 16, naive=c <= 64) for c in (8, 16, 32, 64, 128)]
+    return sizes + channels + [Case("milestone", 128, 64, 32, naive=False)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return run_worker(args.worker, args.impl, [Case(**c) for c in json.loads(args.cases)],
+                          args.min_seconds)
+
+    cases = sweep_cases(args.quick)
+    results = {}
+    for variant in VARIANTS:
+        chosen = [c for c in cases if variant != "naive" or c.naive]
+        results[variant] = run_in_subprocess(variant, args.impl, chosen, args.min_seconds)
+    rows = merge(cases, results)
+
+    print_table(rows, args.impl)
+    headline = milestone_ratio(rows)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    (OUT_DIR / "conv_benchmark.json").write_text(json.dumps(
+        {"impl": args.impl, "rows": rows, "milestone_ratio_to_torch": headline}, indent=2))
+    chart = write_chart(rows, OUT_DIR / "conv_benchmark.png")
+    print(f"\nwrote {OUT_DIR / 'conv_benchmark.json'}" + (f" and {chart}" if chart else ""))
+    if args.max_ratio and headline is not None and headline > args.max_ratio:
+        print(f"FAIL: im2col is {headline:.2f}x PyTorch on the milestone layer "
+              f"(allowed {args.max_ratio}x)")
+        return 1
+    return 0
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--impl", choices=("katas", "solutions"), default="solutions",
+                        help="whose Topic 11/12 code to time (default: solutions)")
+    parser.add_argument("--quick", action="store_true", help="three small cases only")
+    parser.add_argument("--min-seconds", type=float, default=1.0,
+                        help="time each case and variant for at least this long (default 1.0)")
+    parser.add_argument("--max-ratio", type=float, default=None,
+                        help=f"exit 1 if im2col/PyTorch on the milestone layer exceeds this "
+                             f"(the target is {TARGET_RATIO})")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--cases", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def run_in_subprocess(variant: str, impl: str, cases: list[Case], min_seconds: float) -> dict:
+    """Run one variant over `cases` in a fresh process; {case key: measurements or error}."""
+    if not cases:
+        return {}
+    command = [sys.executable, __file__, "--worker", variant, "--impl", impl,
+               "--min-seconds", str(min_seconds),
+               "--cases", json.dumps([c.as_dict() for c in cases])]
+    print(f"timing {variant} on {len(cases)} case(s) ...", file=sys.stderr, flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT)
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {c.key: {"error": reason} for c in cases}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def merge(cases: list[Case], results: dict) -> list[dict]:
+    """One row per (case, variant) with the speed-ups against naive and the ratio to PyTorch."""
+    rows = []
+    for case in cases:
+        measured = {v: results[v].get(case.key) for v in VARIANTS}
+        for variant, m in measured.items():
+            if m is None:
+                continue
+            row = {"sweep": case.sweep, "N": case.N, "C": case.C, "HW": case.HW,
+                   "variant": variant, **m}
+            if "error" not in m:
+                row["speedup_vs_naive"] = _ratio(measured.get("naive"), m)
+                row["ratio_to_torch"] = _ratio(m, measured.get("torch"))
+            rows.append(row)
+    return rows
+
+
+def _ratio(slow, fast):
+    """slow total time / fast total time, when both were measured."""
+    if not slow or not fast or "error" in slow or "error" in fast:
+        return None
+    return slow["total_ms"] / fast["total_ms"]
+
+
+def print_table(rows: list[dict], impl: str) -> None:
+    print(f"\nconv2d 3x3, stride 1, padding 1, float32, C = F; impl = {impl}; "
+          "median ms; peak MB beyond the inputs;\n"
+          "speed-up = naive time / this time; time/torch = this time / PyTorch's time")
+    header = (f"{'sweep':<10}{'N':>4}{'C=F':>5}{'HxW':>7}  {'variant':<8}{'fwd ms':>9}"
+              f"{'bwd ms':>9}{'total':>9}{'peak MB':>10}{'speed-up':>10}{'time/torch':>12}")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        lead = f"{r['sweep']:<10}{r['N']:>4}{r['C']:>5}{r['HW']:>4}x{r['HW']:<2}  {r['variant']:<8}"
+        if "error" in r:
+            print(f"{lead}{r['error']}")
+            continue
+        speedup = r.get("speedup_vs_naive") if r["variant"] != "naive" else None
+        speedup = f"{speedup:.1f}x" if speedup else "-"
+        ratio = r.get("ratio_to_torch") if r["variant"] != "torch" else None
+        ratio = f"{ratio:.2f}x" if ratio else "-"
+        print(f"{lead}{r['fwd_ms']:>9.1f}{r['bwd_ms']:>9.1f}{r['total_ms']:>9.1f}"
+              f"{_mb(r['peak_mb']):>10}{speedup:>10}{ratio:>12}")
+    if not any(r["variant"] == "torch" and "error" not in r for r in rows):
+        print(f"\nPyTorch is not installed here: `{TORCH_INSTALL}` adds the yardstick.")
+
+
+def _mb(value) -> str:
+    return "?" if value is None else f"{value:.1f}"
+
+
+def milestone_ratio(rows: list[dict]) -> float | None:
+    """im2col / PyTorch fwd+bwd time on the milestone's layer, printed against the target."""
+    for r in rows:
+        if r["sweep"] == "milestone" and r["variant"] == "im2col" and r.get("ratio_to_torch"):
+            ratio = r["ratio_to_torch"]
+            print(f"\nmilestone layer (N=128, C=F=64, 32x32): im2col forward+backward takes "
+                  f"{ratio:.2f}x PyTorch's time (target <= {TARGET_RATIO}x, goal {GOAL_RATIO}x)")
+            return ratio
+    return None
+
+
+def write_chart(rows: list[dict], path: Path) -> Path | None:
+    """Time and peak memory against input size (top) and channel count (bottom), log scales."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no chart (`pip install matplotlib`).")
+        return None
+    sweeps = [("size", "HW", "input height = width (N=32, C=F=32)"),
+              ("channels", "C", "channels C = F (N=32, 16x16)")]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
+    for (sweep, key, label), (ax_time, ax_mem) in zip(sweeps, axes):
+        for variant, style in zip(VARIANTS, ("o-", "s-", "^-")):
+            points = [r for r in rows if r["sweep"] == sweep and r["variant"] == variant
+                      and "error" not in r]
+            if not points:
+                continue
+            xs = [r[key] for r in points]
+            ax_time.plot(xs, [r["total_ms"] for r in points], style, label=variant)
+            ax_mem.plot(xs, [r["peak_mb"] or float("nan") for r in points], style, label=variant)
+        for ax, what in ((ax_time, "forward + backward time (ms)"),
+                         (ax_mem, "peak memory beyond the inputs (MB)")):
+            ax.set_xscale("log", base=2)
+            ax.set_yscale("log")
+            ax.set_xlabel(label)
+            ax.set_ylabel(what)
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend()
+    fig.suptitle("conv2d 3x3, stride 1, padding 1, float32: naive loops vs im2col vs PyTorch")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())

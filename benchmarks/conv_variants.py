@@ -1,0 +1,207 @@
+"""The benchmark's measuring side: one process times one variant over a list of cases.
+
+Kept apart from bench_conv.py (which only orchestrates and reports) so that a worker process
+imports NumPy *or* PyTorch, never both at once.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass
+
+VARIANTS = ("naive", "im2col", "torch")
+MODULES = {  # variant: (topic module, forward, backward)
+    "naive": ("topic11_conv2d_sliding_window.conv2d", "conv2d_forward_naive",
+              "conv2d_backward_naive"),
+    "im2col": ("topic12_im2col_vectorization.im2col", "conv2d_forward", "conv2d_backward"),
+}
+KERNEL, STRIDE, PADDING = 3, 1, 1
+MIN_REPEATS, MAX_REPEATS = 3, 15
+
+
+@dataclass(frozen=True)
+class Case:
+    """A batch of N images, C channels in and F = C filters out, HW x HW pixels."""
+
+    sweep: str
+    N: int
+    C: int
+    HW: int
+    naive: bool = True  # whether the naive loops are timed too (they are slow on big cases)
+
+    @property
+    def key(self) -> str:
+        return f"{self.sweep}:{self.N}x{self.C}x{self.HW}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def arrays(self):
+        """float32 x (N, C, HW, HW), w (C, C, 3, 3), b (C,), dout (N, C, HW, HW), seeded."""
+        import numpy as np
+        rng = np.random.default_rng(0)
+        shape = (self.N, self.C, self.HW, self.HW)
+        x = rng.standard_normal(shape, dtype=np.float32)
+        w = rng.standard_normal((self.C, self.C, KERNEL, KERNEL), dtype=np.float32) * 0.1
+        b = rng.standard_normal(self.C, dtype=np.float32)
+        dout = rng.standard_normal(shape, dtype=np.float32)  # stride 1, padding 1: same size
+        return x, w, b, dout
+
+
+def run_worker(variant: str, impl: str, cases: list[Case], min_seconds: float) -> int:
+    """Measure `variant` on every case; print {case key: measurements} as one JSON line."""
+    if variant == "torch-memory":  # a fresh process measuring one case (see torch_peak_mb)
+        print(json.dumps(_torch_rss_growth_mb(cases[0])))
+        return 0
+    measure = _measure_torch if variant == "torch" else _numpy_measurer(variant, impl)
+    results = {}
+    for case in cases:
+        try:
+            results[case.key] = measure(case, min_seconds)
+        except NotImplementedError:
+            results[case.key] = {"error": "not implemented yet"}
+        except Exception as err:  # report it in the table and carry on with the other cases
+            results[case.key] = {"error": f"{type(err).__name__}: {err}"[:120]}
+    print(json.dumps(results))
+    return 0
+
+
+def time_passes(forward, backward, min_seconds: float) -> dict:
+    """Median forward, backward and total milliseconds, after one untimed warm-up call.
+
+    Repeats until at least MIN_REPEATS calls and `min_seconds` of timing (MAX_REPEATS at most).
+    """
+    backward(*forward())
+    fwd, bwd = [], []
+    started = time.perf_counter()
+    while len(fwd) < MIN_REPEATS or (
+            time.perf_counter() - started < min_seconds and len(fwd) < MAX_REPEATS):
+        t0 = time.perf_counter()
+        out, cache = forward()
+        t1 = time.perf_counter()
+        backward(out, cache)
+        t2 = time.perf_counter()
+        fwd.append(t1 - t0)
+        bwd.append(t2 - t1)
+    totals = [f + b for f, b in zip(fwd, bwd)]
+    return {"fwd_ms": 1e3 * statistics.median(fwd), "bwd_ms": 1e3 * statistics.median(bwd),
+            "total_ms": 1e3 * statistics.median(totals), "repeats": len(fwd)}
+
+
+# ---------------------------------------------------------------------------------- NumPy
+
+def _numpy_measurer(variant: str, impl: str):
+    module_name, forward_name, backward_name = MODULES[variant]
+    module = importlib.import_module(f"{impl}.{module_name}")
+    forward_fn, backward_fn = getattr(module, forward_name), getattr(module, backward_name)
+    # The reference keeps its column buffer between calls; drop it so the peak counts it.
+    release = getattr(module, "release_work_buffers", lambda: None)
+
+    def measure(case: Case, min_seconds: float) -> dict:
+        x, w, b, dout = case.arrays()
+        forward = lambda: forward_fn(x, w, b, STRIDE, PADDING)  # noqa: E731
+        backward = lambda out, cache: backward_fn(dout, cache)  # noqa: E731
+        timing = time_passes(forward, backward, min_seconds)
+        return {**timing, "peak_mb": _numpy_peak_mb(forward, backward, release)}
+
+    return measure
+
+
+def _numpy_peak_mb(forward, backward, release) -> float:
+    """Peak MB that NumPy allocates during one forward + backward (inputs already exist)."""
+    release()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        backward(*forward())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    release()
+    return (peak - before) / 2**20
+
+
+# -------------------------------------------------------------------------------- PyTorch
+
+def _torch_tensors(case: Case):
+    import torch
+    x, w, b, dout = (torch.from_numpy(a) for a in case.arrays())
+    return x.requires_grad_(), w.requires_grad_(), b.requires_grad_(), dout
+
+
+def _torch_passes(x, w, b, dout):
+    import torch
+    import torch.nn.functional as F
+
+    def forward():
+        return F.conv2d(x, w, b, stride=STRIDE, padding=PADDING), None
+
+    def backward(out, _):
+        return torch.autograd.grad(out, (x, w, b), dout)
+
+    return forward, backward
+
+
+def _measure_torch(case: Case, min_seconds: float) -> dict:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise RuntimeError("PyTorch not installed (pip install torch==2.13.0)") from None
+    timing = time_passes(*_torch_passes(*_torch_tensors(case)), min_seconds)
+    return {**timing, "peak_mb": torch_peak_mb(case)}
+
+
+def torch_peak_mb(case: Case) -> float | None:
+    """Growth of the peak resident memory of a fresh process during one forward + backward.
+
+    (PyTorch allocates outside Python's allocator, so tracemalloc cannot see it.)
+    """
+    command = [sys.executable, __file__, "torch-memory", json.dumps(case.as_dict())]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _torch_rss_growth_mb(case: Case) -> float | None:
+    warm_forward, warm_backward = _torch_passes(*_torch_tensors(Case(case.sweep, 1, case.C, 8)))
+    warm_backward(*warm_forward())  # load and initialise the kernels outside the measurement
+    forward, backward = _torch_passes(*_torch_tensors(case))
+    gc.collect()
+    before = _current_rss_bytes()
+    if before is None:
+        return None
+    backward(*forward())
+    return max(_peak_rss_bytes() - before, 0) / 2**20
+
+
+def _current_rss_bytes() -> int | None:
+    try:
+        import psutil
+        return psutil.Process().memory_info().rss
+    except ImportError:
+        pass
+    try:
+        with open("/proc/self/statm") as statm:
+            import os
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return None
+
+
+def _peak_rss_bytes() -> int:
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # macOS: bytes, Linux: KiB
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "torch-memory":
+    sys.exit(run_worker("torch-memory", "solutions", [Case(**json.loads(sys.argv[2]))], 0.0))
