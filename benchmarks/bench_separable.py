@@ -6,12 +6,15 @@
 
 Counts parameters and multiply-adds with Topic 15's conv2d_cost, then times forward and
 forward+backward, float32, 3x3, padding 1, stride 1, of: the standard convolution (Topic 12's
-conv2d and Topic 15's general conv2d), the depthwise and pointwise halves, the separable block,
-and the depthwise convolution done as a groups=C im2col convolution. PyTorch's CPU kernels
-(F.conv2d with groups=C for the depthwise half) are timed on the same shapes afterwards in a
-child process, so that the two thread pools never compete (skipped when torch is missing).
-Times are the best of --repeats runs after a warm-up, in milliseconds: on a shared machine the
-minimum is the least noisy estimate of what the code costs.
+conv2d, and Topic 15's general conv2d), the depthwise and pointwise halves, the separable block
+(depthwise -> ReLU -> pointwise), and the depthwise convolution done as a groups=C im2col
+convolution. PyTorch's CPU kernels (F.conv2d, groups=C for the depthwise half) are timed on the
+same shapes afterwards, in a child process, so that the two thread pools never compete (skipped
+when torch is missing: it is only the yardstick).
+
+Timing: every round runs each layer once, in turn, and a layer's time is its best round. On a
+shared machine the minimum is the least noisy estimate of what the code costs, and interleaving
+spreads any slow period over all layers instead of one: compare ratios, not milliseconds.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import importlib
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import time
@@ -30,83 +34,52 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-# PyTorch's side, run with `python -c` in a child process.
-TORCH_TIMER = """
-import json, sys, time, torch
-import torch.nn.functional as F
-n, c, f, h, w, repeats = json.loads(sys.argv[1])
-torch.manual_seed(0)
-x = torch.randn(n, c, h, w, requires_grad=True)
-full = torch.randn(f, c, 3, 3, requires_grad=True)
-dw, pw = torch.randn(c, 1, 3, 3, requires_grad=True), torch.randn(f, c, 1, 1, requires_grad=True)
-bc, bf = torch.randn(c, requires_grad=True), torch.randn(f, requires_grad=True)
-layers = {
-    "standard": lambda: F.conv2d(x, full, bf, padding=1),
-    "depthwise": lambda: F.conv2d(x, dw, bc, padding=1, groups=c),
-    "pointwise": lambda: F.conv2d(x, pw, bf),
-    "separable": lambda: F.conv2d(torch.relu(F.conv2d(x, dw, bc, padding=1, groups=c)), pw, bf),
-}
-def best(fn):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter(); fn(); times.append(time.perf_counter() - start)
-    return 1e3 * min(times)
-def forward_backward(layer):
-    out = layer()
-    out.backward(torch.ones_like(out))
-result = {}
-for name, layer in layers.items():
-    with torch.no_grad():
-        result[name] = {"forward": best(layer)}
-    result[name]["forward+backward"] = best(lambda: forward_backward(layer))
-result["threads"] = torch.get_num_threads()
-print(json.dumps(result))
-"""
+PHASES = ("forward", "forward+backward")
+SEPARABLE_PARAMS = ("depthwise_w", "depthwise_b", "pointwise_w", "pointwise_b")
 
 
-def best_ms(fn, repeats):
-    """Best of `repeats` timed calls after one warm-up, in milliseconds."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1e3 * min(times)
+def interleaved_best_ms(closures: dict, rounds: int) -> dict:
+    """name -> best time in ms over `rounds` rounds; each round calls every closure once."""
+    for fn in closures.values():
+        fn()  # warm-up: first-touch allocations, thread pools, caches
+    best = dict.fromkeys(closures, float("inf"))
+    for _ in range(rounds):
+        for name, fn in closures.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], 1e3 * (time.perf_counter() - start))
+    return best
 
 
-def numpy_layers(m, standard_conv, n, c, f, h, w):
-    """name -> (forward, forward+backward) closures on float32 inputs.
+def random_weights(rng, n, c, f, h, w, dtype):
+    """The input and every layer's weights, drawn in one fixed order."""
+    x = rng.standard_normal((n, c, h, w)).astype(dtype)
+    full, bias_f = rng.standard_normal((f, c, 3, 3)).astype(dtype), rng.standard_normal(f).astype(dtype)
+    shapes = ((c, 1, 3, 3), (c,), (f, c, 1, 1), (f,))
+    params = {k: rng.standard_normal(s).astype(dtype) for k, s in zip(SEPARABLE_PARAMS, shapes)}
+    return x, full, bias_f, params
 
-    m: the Topic 15 module; standard_conv: the Topic 12 module (its conv2d_forward/backward).
-    """
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((n, c, h, w), dtype=np.float32)
-    full = rng.standard_normal((f, c, 3, 3), dtype=np.float32)
-    params = {"depthwise_w": rng.standard_normal((c, 1, 3, 3), dtype=np.float32),
-              "depthwise_b": rng.standard_normal(c, dtype=np.float32),
-              "pointwise_w": rng.standard_normal((f, c, 1, 1), dtype=np.float32),
-              "pointwise_b": rng.standard_normal(f, dtype=np.float32)}
-    bf = rng.standard_normal(f, dtype=np.float32)
-    pairs = {
-        "standard": ((standard_conv.conv2d_forward, (x, full, bf), {"padding": 1}),
-                     standard_conv.conv2d_backward),
-        "standard as Topic 15 conv2d": ((m.conv2d_forward, (x, full, bf), {"padding": 1}),
-                                        m.conv2d_backward),
-        "depthwise": ((m.depthwise_conv2d_forward, (x, params["depthwise_w"],
-                                                     params["depthwise_b"]), {"padding": 1}),
+
+def numpy_layers(m, standard_conv, x, full, bias_f, params) -> dict:
+    """(layer, phase) -> closure. m: the Topic 15 module; standard_conv: the Topic 12 module."""
+    c = x.shape[1]
+    dw_w, dw_b, pw_w, pw_b = (params[k] for k in SEPARABLE_PARAMS)
+    layers = {
+        "standard (Topic 12 conv2d)": (standard_conv.conv2d_forward, (x, full, bias_f),
+                                       {"padding": 1}, standard_conv.conv2d_backward),
+        "standard (Topic 15 conv2d)": (m.conv2d_forward, (x, full, bias_f), {"padding": 1},
+                                       m.conv2d_backward),
+        "depthwise": (m.depthwise_conv2d_forward, (x, dw_w, dw_b), {"padding": 1},
                       m.depthwise_conv2d_backward),
-        "depthwise as groups=C im2col": ((m.conv2d_forward, (x, params["depthwise_w"],
-                                                             params["depthwise_b"]),
-                                          {"padding": 1, "groups": c}), m.conv2d_backward),
-        "pointwise": ((m.pointwise_conv2d_forward, (x, params["pointwise_w"], bf), {}),
+        "depthwise as groups=C im2col": (m.conv2d_forward, (x, dw_w, dw_b),
+                                         {"padding": 1, "groups": c}, m.conv2d_backward),
+        "pointwise": (m.pointwise_conv2d_forward, (x, pw_w, pw_b), {},
                       m.pointwise_conv2d_backward),
-        "separable": ((m.separable_block_forward, (x, params), {"padding": 1}),
+        "separable": (m.separable_block_forward, (x, params), {"padding": 1},
                       m.separable_block_backward),
     }
-    layers = {}
-    for name, ((forward, args, kwargs), backward) in pairs.items():
+    closures = {}
+    for name, (forward, args, kwargs, backward) in layers.items():
         def run_forward(forward=forward, args=args, kwargs=kwargs):
             return forward(*args, **kwargs)
 
@@ -114,81 +87,135 @@ def numpy_layers(m, standard_conv, n, c, f, h, w):
             out, cache = run_forward()
             backward(np.ones_like(out), cache)
 
-        layers[name] = (run_forward, run_both)
-    return layers
+        closures[(name, "forward")], closures[(name, "forward+backward")] = run_forward, run_both
+    return closures
 
 
-def torch_times(n, c, f, h, w, repeats):
+def torch_worker(n, c, f, h, w, rounds) -> dict:
+    """PyTorch's times on the same shapes and values (runs in the child process)."""
+    import torch
+    import torch.nn.functional as F
+
+    arrays = random_weights(np.random.default_rng(0), n, c, f, h, w, np.float32)
+    x, full, bias_f, params = (
+        {k: torch.tensor(v, requires_grad=True) for k, v in a.items()} if isinstance(a, dict)
+        else torch.tensor(a, requires_grad=True) for a in arrays)
+    dw_w, dw_b, pw_w, pw_b = (params[k] for k in SEPARABLE_PARAMS)
+    layers = {
+        "standard (Topic 12 conv2d)": lambda: F.conv2d(x, full, bias_f, padding=1),
+        "depthwise": lambda: F.conv2d(x, dw_w, dw_b, padding=1, groups=c),
+        "pointwise": lambda: F.conv2d(x, pw_w, pw_b),
+        "separable": lambda: F.conv2d(torch.relu(F.conv2d(x, dw_w, dw_b, padding=1, groups=c)),
+                                      pw_w, pw_b),
+    }
+
+    def no_grad(layer):
+        def run():
+            with torch.no_grad():
+                layer()
+        return run
+
+    def with_backward(layer):
+        def run():
+            out = layer()
+            out.backward(torch.ones_like(out))
+        return run
+
+    closures = {}
+    for name, layer in layers.items():
+        closures[(name, "forward")] = no_grad(layer)
+        closures[(name, "forward+backward")] = with_backward(layer)
+    times = interleaved_best_ms(closures, rounds)
+    return {"threads": torch.get_num_threads(),
+            "times": [[name, phase, ms] for (name, phase), ms in times.items()]}
+
+
+def torch_times(shape, rounds) -> dict | None:
     if importlib.util.find_spec("torch") is None:
+        print("(PyTorch is not installed: its columns are left out; pip install torch==2.13.0)")
         return None
-    done = subprocess.run([sys.executable, "-c", TORCH_TIMER, json.dumps([n, c, f, h, w, repeats])],
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    command = [sys.executable, __file__, "--torch-worker", json.dumps([*shape, rounds])]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout)
+    return {"threads": result["threads"],
+            "times": {(name, phase): ms for name, phase, ms in result["times"]}}
 
 
-def costs(m, c, f, h):
-    standard = m.conv2d_cost(c, f, 3, h, padding=1)
-    depthwise = m.conv2d_cost(c, c, 3, h, padding=1, groups=c)
-    pointwise = m.conv2d_cost(c, f, 1, h)
-    separable = {key: depthwise[key] + pointwise[key] for key in standard}
-    return {"standard": standard, "depthwise": depthwise, "pointwise": pointwise,
-            "separable": separable}
+def costs(m, c, f, h, w) -> dict:
+    hw = (h, w)
+    depthwise = m.conv2d_cost(c, c, 3, hw, padding=1, groups=c)
+    pointwise = m.conv2d_cost(c, f, 1, hw)
+    return {"standard": m.conv2d_cost(c, f, 3, hw, padding=1), "depthwise": depthwise,
+            "pointwise": pointwise,
+            "separable": {k: depthwise[k] + pointwise[k] for k in ("params", "macs")}}
 
 
-def main(argv=None):
+def print_report(cost, mine, theirs, n, rounds):
+    f_over = cost["standard"]["params"] / cost["separable"]["params"]
+    mac_ratio = cost["standard"]["macs"] / cost["separable"]["macs"]
+    print(f"{'layer':<30}{'params':>9}{'MMACs/image':>13}")
+    for name, value in cost.items():
+        print(f"{name:<30}{value['params']:>9}{value['macs'] / 1e6:>13.2f}")
+    print(f"standard / separable: {f_over:.1f}x the parameters, {mac_ratio:.1f}x the MACs\n")
+
+    header = f"{'ms, best of ' + str(rounds):<30}{'NumPy fwd':>11}{'fwd+bwd':>9}"
+    print(header + (f"{'torch fwd':>11}{'fwd+bwd':>9}" if theirs else ""))
+    names = dict.fromkeys(name for name, _ in mine)
+    for name in names:
+        row = f"{name:<30}" + "".join(f"{mine[(name, p)]:>{11 if p == 'forward' else 9}.1f}"
+                                      for p in PHASES)
+        if theirs and (name, "forward") in theirs["times"]:
+            row += "".join(f"{theirs['times'][(name, p)]:>{11 if p == 'forward' else 9}.1f}"
+                           for p in PHASES)
+        print(row)
+    print()
+    sides = [("NumPy", mine)] + ([("PyTorch", theirs["times"])] if theirs else [])
+    for who, times in sides:
+        speedup = [times[("standard (Topic 12 conv2d)", p)] / times[("separable", p)]
+                   for p in PHASES]
+        rate = {name: cost[key]["macs"] * n / times[(name, "forward")] / 1e6
+                for name, key in (("standard (Topic 12 conv2d)", "standard"),
+                                  ("depthwise", "depthwise"), ("pointwise", "pointwise"))}
+        share = times[("depthwise", "forward")] / (times[("depthwise", "forward")]
+                                                    + times[("pointwise", "forward")])
+        print(f"{who}: separable vs standard {speedup[0]:.1f}x faster forward, {speedup[1]:.1f}x "
+              f"forward+backward, for {mac_ratio:.1f}x fewer MACs. Forward GMAC/s: standard "
+              f"{rate['standard (Topic 12 conv2d)']:.1f}, depthwise {rate['depthwise']:.2f}, "
+              f"pointwise {rate['pointwise']:.1f}; the depthwise half does "
+              f"{cost['depthwise']['macs'] / cost['separable']['macs']:.0%} of the block's MACs "
+              f"and takes {share:.0%} of its forward time.")
+    if theirs:
+        ratio = [mine[("depthwise", p)] / theirs["times"][("depthwise", p)] for p in PHASES]
+        print(f"Depthwise, ours / PyTorch's (groups=C, {theirs['threads']} threads): "
+              f"forward {ratio[0]:.1f}x, forward+backward {ratio[1]:.1f}x the time.")
+
+
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--impl", default="solutions", choices=("solutions", "katas"))
     parser.add_argument("--shape", type=int, nargs=4, default=(64, 64, 32, 32),
                         metavar=("N", "C", "H", "W"))
     parser.add_argument("--filters", type=int, default=64, help="output channels F")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--torch-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.torch_worker:
+        print(json.dumps(torch_worker(*json.loads(args.torch_worker))))
+        return 0
+
     m = importlib.import_module(f"{args.impl}.topic15_modern_convolutions.modern_conv")
     standard_conv = importlib.import_module(f"{args.impl}.topic12_im2col_vectorization.im2col")
     n, c, h, w = args.shape
     f = args.filters
-
-    cost = costs(m, c, f, h)
-    print(f"x ({n}, {c}, {h}, {w}) float32, {c} -> {f} channels, 3x3, padding 1, stride 1")
-    print(f"{'layer':<30}{'params':>9}{'MMACs/img':>11}")
-    for name, value in cost.items():
-        print(f"{name:<30}{value['params']:>9}{value['macs'] / 1e6:>11.2f}")
-    mac_ratio = cost["standard"]["macs"] / cost["separable"]["macs"]
-    print(f"standard / separable: params {cost['standard']['params'] / cost['separable']['params']:.1f}x,"
-          f" MACs {mac_ratio:.1f}x (1 / (1/F + 1/9) = {1 / (1 / f + 1 / 9):.1f})\n")
-
-    layers = numpy_layers(m, standard_conv, n, c, f, h, w)
-    mine = {name: {"forward": best_ms(fwd, args.repeats),
-                   "forward+backward": best_ms(both, args.repeats)}
-            for name, (fwd, both) in layers.items()}
-    torch_result = torch_times(n, c, f, h, w, args.repeats)  # after NumPy: never concurrently
-
-    header = f"{'ms (best of ' + str(args.repeats) + ')':<30}{'NumPy fwd':>11}{'fwd+bwd':>9}"
-    if torch_result:
-        header += f"{'torch fwd':>11}{'fwd+bwd':>9}"
-    print(header)
-    for name, times in mine.items():
-        row = f"{name:<30}{times['forward']:>11.1f}{times['forward+backward']:>9.1f}"
-        if torch_result and name in torch_result:
-            theirs = torch_result[name]
-            row += f"{theirs['forward']:>11.1f}{theirs['forward+backward']:>9.1f}"
-        print(row)
-    for who, result in (("NumPy", mine), ("torch", torch_result)):
-        if not result:
-            continue
-        speedups = [result["standard"][k] / result["separable"][k]
-                    for k in ("forward", "forward+backward")]
-        rates = [cost[name]["macs"] * n / result[name]["forward"] / 1e6
-                 for name in ("standard", "depthwise", "pointwise")]
-        print(f"{who}: separable is {speedups[0]:.1f}x faster forward, {speedups[1]:.1f}x "
-              f"forward+backward (MAC ratio {mac_ratio:.1f}x); forward GMAC/s: standard "
-              f"{rates[0]:.1f}, depthwise {rates[1]:.1f}, pointwise {rates[2]:.1f}")
-    if torch_result:
-        ratio = [mine["depthwise"][k] / torch_result["depthwise"][k]
-                 for k in ("forward", "forward+backward")]
-        print(f"depthwise, ours / torch (groups=C, {torch_result['threads']} threads): "
-              f"forward {ratio[0]:.1f}x, forward+backward {ratio[1]:.1f}x")
+    print(f"x ({n}, {c}, {h}, {w}) float32, {c} -> {f} channels, 3x3, padding 1, stride 1; "
+          f"impl {args.impl}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    cost = costs(m, c, f, h, w)
+    arrays = random_weights(np.random.default_rng(0), n, c, f, h, w, np.float32)
+    mine = interleaved_best_ms(numpy_layers(m, standard_conv, *arrays), args.rounds)
+    theirs = torch_times((n, c, f, h, w), args.rounds)  # after NumPy: never concurrently
+    print_report(cost, mine, theirs, n, args.rounds)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

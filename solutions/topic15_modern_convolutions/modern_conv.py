@@ -22,9 +22,8 @@ from ..topic12_im2col_vectorization.im2col import col2im, im2col
 def pair(value):
     """An int or an (h, w) pair, as an (h, w) tuple of ints."""
     if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"expected an int or an (h, w) pair, got {value!r}")
-        return int(value[0]), int(value[1])
+        h, w = value  # a ValueError unless exactly two
+        return int(h), int(w)
     return int(value), int(value)
 
 

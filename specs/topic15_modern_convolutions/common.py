@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 
-from specs.harness import Kata, expect_close, expect_dtype, expect_shape, numerical_gradient
+from specs.harness import Kata, expect_close, expect_dtype, expect_shape, fail, numerical_gradient
 from specs.harness.cases import fixture_params, pair, random_array
 
 TOPIC = "topic15_modern_convolutions"
@@ -84,3 +84,18 @@ def python_lines_run(function, *args, **kwargs) -> int:
     finally:
         sys.settrace(previous)
     return count
+
+
+def expect_value_error(function: str, args: tuple, kwargs: dict, situation: str,
+                       advice: str) -> None:
+    """`function(*args, **kwargs)` must raise ValueError (PyTorch refuses the same input)."""
+    try:
+        modern.function(function)(*args, **kwargs)
+    except ValueError:
+        return
+    except NotImplementedError:
+        modern.call(function, *args, **kwargs)  # fails with the harness's usual line
+    except Exception as err:
+        fail(f"{function} with {situation} raised {type(err).__name__}: {err}. Raise ValueError "
+             f"instead: {advice}")
+    fail(f"{function} with {situation} returned without complaint. Raise ValueError: {advice}")

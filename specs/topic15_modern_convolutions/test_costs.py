@@ -9,7 +9,7 @@ import pytest
 
 from specs.harness import fail
 from specs.harness.cases import require_case
-from specs.topic15_modern_convolutions.common import fixture_cases, modern
+from specs.topic15_modern_convolutions.common import expect_value_error, fixture_cases, modern
 
 COST_ARGS = ("c_in", "c_out", "kernel_size", "input_hw", "stride", "padding", "dilation",
              "groups", "bias")
@@ -89,6 +89,12 @@ def test_conv2d_cost_by_hand(kwargs, params, macs):
                          ids=[f"field{i}" for i in range(len(HAND_FIELDS))])
 def test_receptive_field_by_hand(layers, expected):
     _check_field(layers, expected)
+
+
+@pytest.mark.shape
+def test_conv2d_cost_refuses_groups_that_do_not_divide():
+    expect_value_error("conv2d_cost", (6, 8, 3, 10), {"groups": 4}, "c_in=6 and groups=4",
+                       "groups must divide c_in and c_out; name the numbers.")
 
 
 @pytest.mark.fixture

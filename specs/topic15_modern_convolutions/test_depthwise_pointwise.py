@@ -13,6 +13,7 @@ from specs.topic15_modern_convolutions.common import (
     arrays,
     expect_dtypes,
     expect_grad_shapes,
+    expect_value_error,
     fixture_cases,
     gradient_check,
     modern,
@@ -98,6 +99,18 @@ def test_float32_stays_float32():
     expect_dtypes([out], ["out"], np.float32, "pointwise_conv2d_forward")
     grads = modern.backward("pointwise_conv2d_backward", np.ones_like(out), cache, grads=GRADS)
     expect_dtypes(grads, GRADS, np.float32, "pointwise_conv2d_backward")
+
+
+@pytest.mark.shape
+def test_mismatched_weights_are_refused():
+    x, w, b = _depthwise_inputs((2, 3, 5, 5), (3, 3))
+    expect_value_error("depthwise_conv2d_forward", (x, w[:2], b[:2]), {},
+                       "x with 3 channels and w of shape (2, 1, 3, 3)",
+                       "w must be (C, 1, KH, KW): one filter per channel.")
+    x, w, b = _pointwise_inputs((2, 3, 4, 4), 2)
+    expect_value_error("pointwise_conv2d_forward", (x[:, :2], w, b), {},
+                       "x with 2 channels and w of shape (2, 3, 1, 1)",
+                       "w must be (F, C, 1, 1) with C the channels of x.")
 
 
 def _lines(x_shape, direction):

@@ -13,6 +13,7 @@ from specs.topic15_modern_convolutions.common import (
     arrays,
     expect_dtypes,
     expect_grad_shapes,
+    expect_value_error,
     fixture_cases,
     gradient_check,
     modern,
@@ -100,6 +101,20 @@ def test_groups_are_independent_convolutions():
                          f"{channels.start}-{channels.stop - 1}, filters {filters.start}-"
                          f"{filters.stop - 1}): group g owns the g-th contiguous block of "
                          f"channels and of filters"))
+
+
+@pytest.mark.shape
+def test_impossible_settings_are_refused():
+    x, w, b = _inputs((2, 6, 5, 5), (4, 3, 3), 2)
+    expect_value_error("conv2d_forward", (x, w[:, :1], b), {"groups": 4},
+                       "6 channels and groups=4", "groups must divide C and F; say so with "
+                       "both numbers.")
+    expect_value_error("conv2d_forward", (x, w, b), {"groups": 1},
+                       "w of shape (4, 3, 3, 3) for 6 channels and groups=1",
+                       "w.shape[1] must be C // groups; name both.")
+    expect_value_error("conv2d_forward", (x, w, b), {"groups": 2, "dilation": 3},
+                       "a 3x3 kernel with dilation 3 (span 7) on a 5x5 input",
+                       "the dilated kernel does not fit the padded input: no output at all.")
 
 
 @pytest.mark.fixture
