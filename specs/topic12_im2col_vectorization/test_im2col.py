@@ -1,0 +1,276 @@
+"""Specs for Topic 12: im2col, col2im, conv2d_forward and conv2d_backward.
+
+Kinds (run one with -m): shape (sizes, strides, paddings, dilations, dtypes), fixture (values
+against PyTorch's unfold, fold, conv2d and autograd), gradient (col2im is im2col's adjoint;
+conv2d_backward against centred finite differences of your own forward).
+"""
+
+import numpy as np
+import pytest
+
+from specs.harness import Kata, expect_close, expect_dtype, expect_shape, fail, numerical_gradient
+from specs.harness.cases import (
+    case_id,
+    conv_output_size,
+    fixture_params,
+    output_size_formula,
+    pair,
+    random_array,
+    require_case,
+)
+
+TOPIC = "topic12_im2col_vectorization"
+kata = Kata(TOPIC, "im2col")
+LAYOUT = ("rows: one per output position, ordered (n, i, j) row-major; "
+          "columns: ordered (c, p, q), i.e. channel first, then kernel row, then kernel column.")
+
+# (N, C, H, W), kernel_size, stride, padding, dilation
+WINDOW_GRID = [
+    ((2, 3, 5, 5), 3, 1, 0, 1),
+    ((2, 3, 5, 5), 3, 1, 1, 1),
+    ((2, 2, 7, 7), 3, 2, 1, 1),
+    ((1, 3, 8, 8), 3, 3, 2, 1),              # batch 1; (8 + 4 - 3) not divisible by 3
+    ((2, 1, 6, 9), (2, 4), 1, 0, 1),         # one channel, non-square input and kernel
+    ((2, 2, 7, 5), (3, 2), (2, 1), (1, 0), 1),
+    ((2, 2, 9, 8), 3, 1, 1, 2),              # dilation
+    ((1, 3, 9, 10), (2, 3), (1, 2), (2, 1), (3, 2)),
+    ((2, 4, 3, 5), 1, 1, 0, 1),              # 1x1 kernel: the columns are the channels
+    ((2, 2, 4, 4), 6, 1, 1, 1),              # kernel as large as the padded input
+]
+# (N, C, H, W), (F, KH, KW), stride, padding
+CONV_GRID = [
+    ((2, 3, 5, 5), (4, 3, 3), 1, 1),
+    ((2, 3, 7, 7), (2, 3, 3), 2, 1),
+    ((1, 3, 8, 8), (2, 3, 3), 3, 2),
+    ((2, 1, 6, 9), (1, 2, 4), 1, 0),
+    ((2, 2, 7, 5), (3, 3, 2), (2, 1), (1, 0)),
+    ((3, 2, 9, 4), (2, 5, 1), (3, 2), (0, 2)),
+    ((2, 3, 4, 4), (2, 6, 6), 1, 1),
+    ((2, 2, 4, 5), (3, 2, 2), 1, 3),         # padding wider than the kernel
+]
+CONV_GRADIENT_CASES = [
+    ((2, 3, 5, 5), (2, 3, 3), 1, 1),         # overlapping windows
+    ((2, 2, 7, 6), (3, 3, 2), (2, 1), (1, 0)),
+    ((1, 2, 6, 6), (2, 3, 3), 2, 2),
+    ((2, 1, 5, 4), (1, 2, 3), 3, (0, 1)),    # stride larger than the kernel: gaps
+]
+
+
+def _geometry(stride, padding, dilation):
+    return {"stride": stride, "padding": padding, "dilation": dilation}
+
+
+def _window_ids(cases):
+    return [case_id(x=x, k=k, s=s, p=p, d=d) for x, k, s, p, d in cases]
+
+
+def _conv_ids(cases):
+    return [case_id(x=x, k=k, s=s, p=p) for x, k, s, p in cases]
+
+
+def _expected_cols_shape(x_shape, kernel_size, stride, padding, dilation):
+    N, C, H, W = x_shape
+    (KH, KW), (sh, sw), (ph, pw), (dh, dw) = map(pair, (kernel_size, stride, padding, dilation))
+    Hout, Wout = conv_output_size(H, KH, sh, ph, dh), conv_output_size(W, KW, sw, pw, dw)
+    return (N * Hout * Wout, C * KH * KW)
+
+
+def _conv_inputs(x_shape, w_shape, dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed)
+    F, KH, KW = w_shape
+    return (random_array(rng, x_shape, dtype), random_array(rng, (F, x_shape[1], KH, KW), dtype),
+            random_array(rng, (F,), dtype))
+
+
+# ------------------------------------------------------------------------------------ shape
+
+@pytest.mark.shape
+@pytest.mark.parametrize("x_shape, kernel, stride, padding, dilation", WINDOW_GRID,
+                         ids=_window_ids(WINDOW_GRID))
+def test_im2col_shape(x_shape, kernel, stride, padding, dilation):
+    x = random_array(np.random.default_rng(0), x_shape)
+    cols = kata.call("im2col", x, kernel, **_geometry(stride, padding, dilation))
+    expected = _expected_cols_shape(x_shape, kernel, stride, padding, dilation)
+    N, C, H, W = x_shape
+    expect_shape(cols, expected, f"im2col(kernel_size={kernel}, stride={stride}, "
+                 f"padding={padding}, dilation={dilation})",
+                 f"(N*Hout*Wout, C*KH*KW) = {expected}. "
+                 + output_size_formula(H, W, kernel, stride, padding, dilation))
+
+
+@pytest.mark.shape
+@pytest.mark.parametrize("x_shape, kernel, stride, padding, dilation", WINDOW_GRID[::2],
+                         ids=_window_ids(WINDOW_GRID[::2]))
+def test_col2im_shape(x_shape, kernel, stride, padding, dilation):
+    cols_shape = _expected_cols_shape(x_shape, kernel, stride, padding, dilation)
+    y = random_array(np.random.default_rng(0), cols_shape)
+    back = kata.call("col2im", y, x_shape, kernel, **_geometry(stride, padding, dilation))
+    expect_shape(back, x_shape, "col2im", "col2im returns an image shaped like x_shape.")
+
+
+@pytest.mark.shape
+@pytest.mark.parametrize("x_shape, w_shape, stride, padding", CONV_GRID, ids=_conv_ids(CONV_GRID))
+def test_conv_shapes(x_shape, w_shape, stride, padding):
+    x, w, b = _conv_inputs(x_shape, w_shape)
+    out, cache = kata.forward("conv2d_forward", x, w, b, stride=stride, padding=padding)
+    N, _, H, W = x_shape
+    F, KH, KW = w_shape
+    (sh, sw), (ph, pw) = pair(stride), pair(padding)
+    expected = (N, F, conv_output_size(H, KH, sh, ph), conv_output_size(W, KW, sw, pw))
+    expect_shape(out, expected, f"conv2d_forward(stride={stride}, padding={padding}): out",
+                 output_size_formula(H, W, (KH, KW), stride, padding))
+    grads = kata.backward("conv2d_backward", np.ones_like(out), cache, grads=("dx", "dw", "db"))
+    for name, grad, like in zip(("dx", "dw", "db"), grads, (x, w, b)):
+        expect_shape(grad, like.shape, f"conv2d_backward: {name}",
+                     f"A gradient has the shape of what it is the gradient of ({name[1:]}).")
+
+
+@pytest.mark.shape
+def test_float32_stays_float32():
+    x, w, b = _conv_inputs((2, 3, 6, 5), (2, 3, 3), dtype=np.float32)
+    cols = kata.call("im2col", x, 3, stride=1, padding=1, dilation=1)
+    expect_dtype(cols, np.float32, "im2col")
+    back = kata.call("col2im", cols, x.shape, 3, stride=1, padding=1, dilation=1)
+    expect_dtype(back, np.float32, "col2im")
+    for stride in (1, 2):
+        out, cache = kata.forward("conv2d_forward", x, w, b, stride=stride, padding=1)
+        expect_dtype(out, np.float32, f"conv2d_forward(stride={stride})")
+        grads = kata.backward("conv2d_backward", np.ones_like(out), cache,
+                              grads=("dx", "dw", "db"))
+        for name, grad in zip(("dx", "dw", "db"), grads):
+            expect_dtype(grad, np.float32, f"conv2d_backward(stride={stride}): {name}")
+
+
+@pytest.mark.shape
+def test_results_are_fresh_arrays():
+    """A result must not share memory with a buffer that a later call overwrites."""
+    x1, w, b = _conv_inputs((2, 3, 6, 6), (4, 3, 3), seed=3)
+    x2 = random_array(np.random.default_rng(4), x1.shape)
+    out1, cache1 = kata.forward("conv2d_forward", x1, w, b, stride=1, padding=1)
+    grads1 = kata.backward("conv2d_backward", np.ones_like(out1), cache1, grads=("dx", "dw", "db"))
+    kept = [a.copy() for a in (out1, *grads1)]
+    out2, cache2 = kata.forward("conv2d_forward", x2, w, b, stride=1, padding=1)
+    kata.backward("conv2d_backward", 2 * np.ones_like(out2), cache2, grads=("dx", "dw", "db"))
+    for name, now, then in zip(("out", "dx", "dw", "db"), (out1, *grads1), kept):
+        if not np.array_equal(now, then):
+            fail(f"conv2d: the `{name}` returned by one call changed during the next call. Return "
+                 f"a fresh array (np.empty/np.zeros inside the call, or .copy()), never a buffer "
+                 f"you reuse between calls.")
+    # the first cache must still be good after a second forward pass
+    again = kata.backward("conv2d_backward", np.ones_like(out1), cache1, grads=("dx", "dw", "db"))
+    for name, now, then in zip(("dx", "dw", "db"), again, kept[1:]):
+        if not np.allclose(now, then, rtol=1e-12, atol=1e-12):
+            fail(f"conv2d_backward: `{name}` from a cache changed after another forward call. "
+                 f"The cache must own what it keeps (a buffer reused by the next forward call "
+                 f"gets overwritten).")
+
+
+# ---------------------------------------------------------------------------------- fixture
+
+def _fixture_cases(kind):
+    return [p for p in fixture_params(TOPIC)
+            if "__missing__" in p.values[0] or kind in p.values[0]]
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("case", _fixture_cases("cols"))
+def test_im2col_matches_unfold(case):
+    c = require_case(case)
+    geometry = _geometry(c["stride"], c["padding"], c["dilation"])
+    cols = kata.call("im2col", c["x"], c["kernel_size"], **geometry)
+    expect_shape(cols, c["cols"].shape, "im2col", LAYOUT)
+    expect_close(cols, c["cols"], f"im2col(kernel_size={c['kernel_size']}, {geometry})",
+                 reference=f"PyTorch's unfold in our layout ({LAYOUT})")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("case", _fixture_cases("cols"))
+def test_col2im_matches_fold(case):
+    c = require_case(case)
+    geometry = _geometry(c["stride"], c["padding"], c["dilation"])
+    back = kata.call("col2im", c["y"], c["x"].shape, c["kernel_size"], **geometry)
+    expect_shape(back, c["x"].shape, "col2im")
+    expect_close(back, c["col2im"], f"col2im(kernel_size={c['kernel_size']}, {geometry})",
+                 reference="PyTorch's fold (overlapping entries are summed)")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("case", _fixture_cases("dout"))
+def test_conv_forward_matches_pytorch(case):
+    c = require_case(case)
+    out, _ = kata.forward("conv2d_forward", c["x"], c["w"], c["b"],
+                          stride=c["stride"], padding=c["padding"])
+    expect_shape(out, c["out"].shape, "conv2d_forward: out")
+    expect_close(out, c["out"], f"conv2d_forward(stride={c['stride']}, padding={c['padding']}): "
+                 f"out", reference="PyTorch's conv2d")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("case", _fixture_cases("dout"))
+def test_conv_backward_matches_pytorch(case):
+    c = require_case(case)
+    _, cache = kata.forward("conv2d_forward", c["x"], c["w"], c["b"],
+                            stride=c["stride"], padding=c["padding"])
+    grads = kata.backward("conv2d_backward", c["dout"], cache, grads=("dx", "dw", "db"))
+    for name, grad in zip(("dx", "dw", "db"), grads):
+        expect_shape(grad, c[name].shape, f"conv2d_backward: {name}")
+        expect_close(grad, c[name], f"conv2d_backward(stride={c['stride']}, "
+                     f"padding={c['padding']}): {name}", reference="PyTorch's autograd")
+
+
+# --------------------------------------------------------------------------------- gradient
+
+@pytest.mark.gradient
+@pytest.mark.parametrize("x_shape, kernel, stride, padding, dilation", WINDOW_GRID,
+                         ids=_window_ids(WINDOW_GRID))
+def test_col2im_is_the_adjoint_of_im2col(x_shape, kernel, stride, padding, dilation):
+    """<im2col(x), y> == <x, col2im(y)> for every x and y: col2im is im2col transposed."""
+    rng = np.random.default_rng(5)
+    geometry = _geometry(stride, padding, dilation)
+    x = random_array(rng, x_shape)
+    cols = kata.call("im2col", x, kernel, **geometry)
+    y = random_array(rng, cols.shape)
+    back = kata.call("col2im", y, x_shape, kernel, **geometry)
+    expect_shape(back, x_shape, "col2im")
+    left, right = float(np.sum(cols * y)), float(np.sum(x * back))
+    if not np.isclose(left, right, rtol=1e-9, atol=1e-9):
+        fail(f"col2im is not the adjoint of im2col for kernel_size={kernel}, {geometry}: "
+             f"<im2col(x), y> = {left:.10g} but <x, col2im(y)> = {right:.10g}. Each entry of y "
+             f"must be ADDED to the pixel of x that im2col copied into that position (windows "
+             f"overlap: use +=), with the same stride, dilation and padding as im2col.")
+
+
+@pytest.mark.gradient
+@pytest.mark.parametrize("x_shape, kernel, stride, padding, dilation",
+                         [((1, 2, 4, 5), (2, 3), (1, 2), 1, 1), ((1, 2, 6, 6), 2, 1, 1, 2)],
+                         ids=["overlap-pairs", "dilated"])
+def test_col2im_is_the_gradient_of_im2col(x_shape, kernel, stride, padding, dilation):
+    """d<im2col(x), y>/dx by finite differences equals col2im(y)."""
+    rng = np.random.default_rng(6)
+    geometry = _geometry(stride, padding, dilation)
+    x = random_array(rng, x_shape)
+    y = random_array(rng, _expected_cols_shape(x_shape, kernel, stride, padding, dilation))
+    numeric = numerical_gradient(lambda v: kata.call("im2col", v, kernel, **geometry), x, y)
+    back = kata.call("col2im", y, x_shape, kernel, **geometry)
+    expect_close(back, numeric, f"col2im(kernel_size={kernel}, {geometry})", rtol=1e-6,
+                 reference="finite differences of your im2col")
+
+
+@pytest.mark.gradient
+@pytest.mark.parametrize("x_shape, w_shape, stride, padding", CONV_GRADIENT_CASES,
+                         ids=_conv_ids(CONV_GRADIENT_CASES))
+@pytest.mark.parametrize("wrt", ["x", "w", "b"])
+def test_conv_gradient_matches_finite_differences(x_shape, w_shape, stride, padding, wrt):
+    inputs = dict(zip("xwb", _conv_inputs(x_shape, w_shape, seed=1)))
+    out, cache = kata.forward("conv2d_forward", **inputs, stride=stride, padding=padding)
+    dout = np.random.default_rng(2).standard_normal(out.shape)
+    analytic = kata.backward("conv2d_backward", dout, cache,
+                             grads=("dx", "dw", "db"))["xwb".index(wrt)]
+
+    def forward_of(value):
+        return kata.forward("conv2d_forward", **{**inputs, wrt: value},
+                            stride=stride, padding=padding)[0]
+
+    numeric = numerical_gradient(forward_of, inputs[wrt], dout)
+    expect_close(analytic, numeric, f"conv2d_backward(stride={stride}, padding={padding}): "
+                 f"d{wrt}", rtol=1e-6, reference="finite differences of your forward")
