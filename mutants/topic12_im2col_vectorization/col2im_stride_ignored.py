@@ -1,0 +1,18 @@
+"""col2im puts the blocks back with step 1, as if the stride were 1 (im2col itself is right)."""
+import numpy as np
+
+from solutions.topic12_im2col_vectorization import im2col as ref
+from solutions.topic12_im2col_vectorization.im2col import *
+
+MODULE = "im2col"
+
+
+def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1):
+    N, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, Hout, Wout = ref._geometry(
+        x_shape, kernel_size, stride, padding, dilation)
+    blocks = cols.reshape(N, Hout, Wout, C, KH, KW).transpose(4, 5, 0, 3, 1, 2)
+    xpad = np.zeros((N, C, H + 2 * ph, W + 2 * pw), dtype=cols.dtype)
+    for p in range(KH):
+        for q in range(KW):
+            xpad[:, :, p * dh:p * dh + Hout, q * dw:q * dw + Wout] += blocks[p, q]
+    return xpad[:, :, ph:ph + H, pw:pw + W].copy()

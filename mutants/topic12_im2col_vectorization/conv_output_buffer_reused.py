@@ -1,0 +1,17 @@
+"""conv2d_forward returns a buffer it reuses between calls: the next call overwrites the last output."""
+import numpy as np
+
+from solutions.topic12_im2col_vectorization import im2col as ref
+from solutions.topic12_im2col_vectorization.im2col import *
+
+MODULE = "im2col"
+_buffers = {}
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    out, cache = ref.conv2d_forward(x, w, b, stride, padding)
+    key = (out.shape, out.dtype)
+    if key not in _buffers:
+        _buffers[key] = np.empty_like(out)
+    np.copyto(_buffers[key], out)
+    return _buffers[key], cache

@@ -1,0 +1,14 @@
+"""im2col reads (h, w) pairs the wrong way round (the width's stride on the height and so on)."""
+from solutions.topic12_im2col_vectorization import im2col as ref
+from solutions.topic12_im2col_vectorization.im2col import *
+
+MODULE = "im2col"
+
+
+def _swap(value):
+    h, w = ref.pair(value)
+    return (w, h)
+
+
+def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
+    return ref.im2col(x, kernel_size, _swap(stride), _swap(padding), _swap(dilation))
