@@ -1,0 +1,141 @@
+"""The milestone network, written against a layer set (`<impl>.topic17_cifar10_from_scratch.layers`).
+
+An airbench-style CNN (Keller Jordan's airbench94, after David Page's ResNet-9 "bag of tricks"):
+
+    x (N, 3, 32, 32)
+    -> 2x2 conv, 24 channels, frozen patch-whitening weights, trained bias -> ReLU   (N, 24, 31, 31)
+    -> 3 groups of [3x3 conv -> maxpool 2 -> BN -> ReLU -> 3x3 conv -> BN -> ReLU]  widths w1, w2, w3
+       (31 -> 15 -> 7 -> 3 pixels)
+    -> maxpool 3 (3x3 -> 1x1) -> linear w3 -> 10, no bias, scaled by 1/9             (N, 10)
+
+Convolutions have no bias (BN follows); BN weights are frozen at 1 (only the biases train), BN
+keeps 60% of its running statistics per step (PyTorch momentum 0.4) and uses eps 1e-12; 3x3
+convolutions start as identity maps (Dirac) on their first C_in filters. ReLU replaces airbench's
+GELU, which costs several elementwise passes per activation in NumPy.
+
+`params` (trained) and `state` (not trained: BN running statistics, the frozen whitening weights)
+are dicts of arrays, so an optimizer, a checkpoint and lookahead averaging all see plain arrays.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import numpy as np
+
+WHITEN_CHANNELS = 24  # 12 eigen-patches (3 channels x 2 x 2) and their negatives
+LOGIT_SCALE = 1 / 9
+
+
+def patch_whitening_weights(x: np.ndarray, eps: float = 5e-4) -> np.ndarray:
+    """(24, 3, 2, 2) filters that whiten 2x2 patches of the normalized images x (N, 3, H, W).
+
+    The eigenvectors of the patches' covariance, each divided by sqrt(its eigenvalue + eps), and
+    their negatives (so that ReLU keeps both signs).
+    """
+    x = np.asarray(x, np.float64)
+    n, c, h, w = x.shape
+    patches = np.stack([x[:, :, i:h - 1 + i, j:w - 1 + j] for i in range(2) for j in range(2)],
+                       axis=2)                                   # (N, C, 4, H-1, W-1)
+    flat = patches.transpose(0, 3, 4, 1, 2).reshape(-1, c * 4)  # rows ordered (c, kh, kw)
+    cov = flat.T @ flat / len(flat)
+    eigval, eigvec = np.linalg.eigh(cov)
+    eigval, eigvec = eigval[::-1], eigvec[:, ::-1]               # largest first
+    filters = (eigvec.T / np.sqrt(eigval + eps)[:, None]).reshape(c * 4, c, 2, 2)
+    return np.concatenate([filters, -filters]).astype(np.float32)
+
+
+class Network:
+    """forward/backward of the airbench-style CNN over one layer set (see the module docstring)."""
+
+    def __init__(self, layers: ModuleType, widths=(32, 64, 128), bn_momentum=0.4, bn_eps=1e-12):
+        self.layers = layers
+        self.widths = tuple(int(w) for w in widths)
+        self.bn_momentum, self.bn_eps = bn_momentum, bn_eps
+        self._ones, self._zeros = {}, {}
+
+    # ------------------------------------------------------------------------- parameters
+    def init(self, rng: np.random.Generator, whitening_images: np.ndarray):
+        """(params, state) for a fresh network; whitening_images: normalized (N, 3, 32, 32)."""
+        params = {"whiten_b": np.zeros(WHITEN_CHANNELS, np.float32)}
+        state = {"whiten_w": patch_whitening_weights(whitening_images)}
+        c_in = WHITEN_CHANNELS
+        for g, width in enumerate(self.widths, 1):
+            for i, (ci, co) in enumerate(((c_in, width), (width, width)), 1):
+                params[f"g{g}_conv{i}_w"] = _dirac_kaiming(co, ci, rng)
+                params[f"g{g}_bn{i}_beta"] = np.zeros(co, np.float32)
+                state[f"g{g}_bn{i}"] = {"running_mean": np.zeros(co, np.float32),
+                                        "running_var": np.ones(co, np.float32)}
+            c_in = width
+        bound = 1 / np.sqrt(c_in)  # PyTorch's nn.Linear default
+        params["fc_w"] = rng.uniform(-bound, bound, (10, c_in)).astype(np.float32)
+        return params, state
+
+    def _const(self, table: dict, value: float, n: int) -> np.ndarray:
+        if n not in table:
+            table[n] = np.full(n, value, np.float32)
+        return table[n]
+
+    # ------------------------------------------------------------------------- forward
+    def forward(self, params, state, x, train=True):
+        """logits (N, 10) float32 and a cache for backward. Updates BN running stats in train."""
+        L, caches = self.layers, []
+        out, c = L.conv2d_forward(x, state["whiten_w"], params["whiten_b"], 1, 0)
+        caches.append(c)
+        out, c = L.relu_forward(out)
+        caches.append(c)
+        for g, width in enumerate(self.widths, 1):
+            zeros, ones = self._const(self._zeros, 0, width), self._const(self._ones, 1, width)
+            out, c = L.conv2d_forward(out, params[f"g{g}_conv1_w"], zeros, 1, 1)
+            caches.append(c)
+            out, c = L.maxpool2d_forward(out, 2)
+            caches.append(c)
+            for i in (1, 2):
+                if i == 2:
+                    out, c = L.conv2d_forward(out, params[f"g{g}_conv2_w"], zeros, 1, 1)
+                    caches.append(c)
+                out, c = L.batchnorm2d_forward(out, ones, params[f"g{g}_bn{i}_beta"],
+                                               state[f"g{g}_bn{i}"], train,
+                                               self.bn_momentum, self.bn_eps)
+                caches.append(c)
+                out, c = L.relu_forward(out)
+                caches.append(c)
+        out, c = L.maxpool2d_forward(out, out.shape[2])  # 3x3 -> 1x1
+        caches.append(c)
+        feats = out.reshape(len(out), -1)
+        logits = (feats @ params["fc_w"].T) * np.float32(LOGIT_SCALE)
+        return logits.astype(x.dtype, copy=False), (caches, feats, params["fc_w"], out.shape)
+
+    # ------------------------------------------------------------------------- backward
+    def backward(self, dlogits, cache):
+        """Gradients of the loss w.r.t. params (same keys), given dL/dlogits (N, 10)."""
+        L = self.layers
+        caches, feats, fc_w, pooled_shape = cache
+        caches = list(caches)
+        grads = {}
+        d = (dlogits * np.float32(LOGIT_SCALE)).astype(feats.dtype, copy=False)
+        grads["fc_w"] = d.T @ feats
+        dout = (d @ fc_w).reshape(pooled_shape)
+        dout = L.maxpool2d_backward(dout, caches.pop())
+        for g in reversed(range(1, len(self.widths) + 1)):
+            for i in (2, 1):
+                dout = L.relu_backward(dout, caches.pop())
+                dout, _, grads[f"g{g}_bn{i}_beta"] = L.batchnorm2d_backward(dout, caches.pop())
+                if i == 2:
+                    dout, grads[f"g{g}_conv2_w"], _ = L.conv2d_backward(dout, caches.pop())
+            dout = L.maxpool2d_backward(dout, caches.pop())
+            dout, grads[f"g{g}_conv1_w"], _ = L.conv2d_backward(dout, caches.pop())
+        dout = L.relu_backward(dout, caches.pop())
+        grads["whiten_b"] = dout.sum(axis=(0, 2, 3))  # whitening weights are frozen: no dx, dw
+        return grads
+
+
+def _dirac_kaiming(c_out: int, c_in: int, rng: np.random.Generator) -> np.ndarray:
+    """PyTorch's default conv init (uniform, bound 1/sqrt(fan_in)), then identity on the first
+    c_in filters (airbench: the group starts close to passing its input through)."""
+    bound = 1 / np.sqrt(c_in * 9)
+    w = rng.uniform(-bound, bound, (c_out, c_in, 3, 3)).astype(np.float32)
+    n = min(c_in, c_out)
+    w[:n] = 0
+    w[np.arange(n), np.arange(n), 1, 1] = 1
+    return w

@@ -1,0 +1,390 @@
+"""Train the milestone network on CIFAR-10 inside a time budget, then evaluate and report.
+
+The pieces a learner writes come from `<impl>.topic17_cifar10_from_scratch.pipeline` (loading,
+statistics, augmentation, loss, SGD step, training step, evaluation) and the layers from
+`<impl>.topic17_cifar10_from_scratch.layers` (Topics 12-14), so `--impl katas` trains with the
+learner's code end to end and `--impl solutions` with the reference.
+
+Recipe (airbench, scaled to a CPU budget): batch 512, Nesterov SGD momentum 0.85, label
+smoothing 0.2, lr 11.5 and wd 0.0153 in airbench's per-1024-example units (converted here to the
+mean loss), BN biases at 64x the learning rate, the whitening bias trained for the first 30% of
+steps only, linear warm-up over 23% of the steps from 0.2x then linear decay to 0.07x, lookahead
+averaging every 5 steps, reflect-pad-2 random crops and flips, flip test-time augmentation.
+
+Sizing: a few timed steps on a throwaway copy of the network give the step time; the run is
+then planned as a whole number of quarter-epochs that fits the remaining budget with a margin,
+so two runs with the same seed on the same machine plan the same run and give the same metrics
+(`--epochs N` pins it). If the machine slows down so much that the plan would overrun the budget
+by more than 10%, the remaining schedule is shortened (recorded as `replanned` in metrics.json).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import resource
+import signal
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .network import Network
+
+LOOKAHEAD_EVERY = 5
+QUARTER = 4  # plans are whole quarter-epochs
+
+
+@dataclass
+class Config:
+    impl: str = "solutions"
+    budget: float = 600.0
+    seed: int = 0
+    batch: int = 512
+    widths: tuple = (32, 64, 128)
+    epochs: float | None = None
+    lr: float = 11.5             # airbench units: per 1024 examples, summed loss
+    wd: float = 0.0153
+    momentum: float = 0.85
+    bias_scale: float = 64.0
+    label_smoothing: float = 0.2
+    warmup_frac: float = 0.23
+    whiten_bias_frac: float = 0.3
+    pad: int = 2
+    margin: float = 0.96         # fraction of the remaining budget a plan may fill
+    train_subset: int = 0        # 0: all 50,000 training images
+    test_subset: int = 0         # 0: all 10,000 test images
+    log_every: float = 5.0       # seconds between progress lines
+    extras: dict = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- optimizer setup
+def hyperparameters(cfg: Config, params: dict) -> tuple[dict, dict]:
+    """Base lr and weight decay per parameter, in mean-loss units (torch.optim.SGD's)."""
+    kilostep = 1024 * (1 + 1 / (1 - cfg.momentum))
+    lr = cfg.lr / kilostep * cfg.batch            # summed loss -> mean loss: lr x batch
+    decay = cfg.wd * cfg.batch / kilostep         # absolute decay per step (lr x weight_decay)
+    lrs, wds = {}, {}
+    for name in params:
+        rate = lr * cfg.bias_scale if "_bn" in name else lr
+        lrs[name], wds[name] = rate, decay / rate
+    return lrs, wds
+
+
+def lr_factor(step: int, total: int, cfg: Config) -> float:
+    warm = max(1, int(total * cfg.warmup_frac))
+    if step < warm:
+        f = step / warm
+        return 0.2 * (1 - f) + f
+    f = min(1.0, (step - warm) / max(1, total - warm))
+    return (1 - f) + 0.07 * f
+
+
+class Lookahead:
+    """Every few steps, pull the weights (and BN statistics) to a slow moving average of them."""
+
+    def __init__(self, params: dict, state: dict):
+        self.slow = {k: v.copy() for k, v in _float_arrays(params, state)}
+
+    def update(self, params: dict, state: dict, decay: float) -> None:
+        for key, arr in _float_arrays(params, state):
+            slow = self.slow[key]
+            slow += (1 - decay) * (arr - slow)
+            arr[...] = slow
+
+
+def _float_arrays(params: dict, state: dict):
+    yield from ((f"p/{k}", v) for k, v in params.items())
+    for k, v in state.items():
+        if isinstance(v, dict):
+            yield from ((f"s/{k}/{kk}", vv) for kk, vv in v.items())
+
+
+# ----------------------------------------------------------------------------- checkpoints
+def _flatten(prefix: str, tree: dict, out: dict) -> None:
+    for k, v in tree.items():
+        if isinstance(v, dict):
+            _flatten(f"{prefix}{k}/", v, out)
+        else:
+            out[f"{prefix}{k}"] = v
+
+
+def _unflatten(prefix: str, flat: dict) -> dict:
+    tree: dict = {}
+    for key, v in flat.items():
+        if key.startswith(prefix):
+            *path, leaf = key[len(prefix):].split("/")
+            node = tree
+            for p in path:
+                node = node.setdefault(p, {})
+            node[leaf] = np.array(v)
+    return tree
+
+
+def save_checkpoint(path: Path, run: dict) -> None:
+    """Everything needed to continue exactly: arrays + JSON metadata; written atomically."""
+    arrays: dict = {}
+    for prefix in ("params", "state", "velocity", "slow"):
+        _flatten(f"{prefix}/", run[prefix], arrays)
+    arrays["perm"] = run["perm"]
+    meta = {k: run[k] for k in ("step", "total", "epoch", "batch_index", "train_seconds",
+                                "history", "replanned", "plan")}
+    meta["rng"] = run["rng"].bit_generator.state
+    meta["config"] = asdict(run["cfg"])
+    arrays["meta"] = np.array(json.dumps(meta, default=_json_default))
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        np.savez(f, **arrays)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: Path) -> dict:
+    with np.load(path) as z:
+        flat = {k: z[k] for k in z.files}
+    meta = json.loads(str(flat.pop("meta")))
+    run = {prefix: _unflatten(f"{prefix}/", flat) for prefix in ("params", "state", "velocity")}
+    run["slow"] = {k[len("slow/"):]: np.array(v) for k, v in flat.items()
+                   if k.startswith("slow/")}  # flat: its keys contain '/' themselves
+    run["perm"] = flat["perm"]
+    rng = np.random.default_rng()
+    rng.bit_generator.state = meta.pop("rng")
+    run["rng"] = rng
+    run.update(meta)
+    return run
+
+
+def _json_default(o):
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(type(o))
+
+
+# ----------------------------------------------------------------------------- the run
+class Interrupt:
+    """First Ctrl-C: finish the current step, save a checkpoint, stop. Second: stop at once."""
+
+    def __init__(self):
+        self.requested = False
+
+    def __enter__(self):
+        self._old = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        print("\nCtrl-C: saving a checkpoint after this step (Ctrl-C again to abort)", flush=True)
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self._old)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _fmt_time(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) -> dict:
+    """Plan, train (resumably), evaluate; returns the metrics dict (also written to out)."""
+    t_setup = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt_path = out / "checkpoint.npz"
+    x_train, y_train = data["x_train"], data["y_train"]
+    x_test, y_test = data["x_test"], data["y_test"]
+    if cfg.train_subset:
+        x_train, y_train = x_train[:cfg.train_subset], y_train[:cfg.train_subset]
+    if cfg.test_subset:
+        x_test, y_test = x_test[:cfg.test_subset], y_test[:cfg.test_subset]
+    mean, std = pipeline.channel_stats(x_train)
+    net = Network(layers, widths=cfg.widths)
+    steps_per_epoch = len(x_train) // cfg.batch
+
+    if resume:
+        if not ckpt_path.is_file():
+            raise SystemExit(f"--resume: no checkpoint at {ckpt_path}")
+        run = load_checkpoint(ckpt_path)
+        saved = Config(**{**run["config"], "widths": tuple(run["config"]["widths"])})
+        for key in ("impl", "seed", "batch", "widths", "train_subset"):
+            if getattr(saved, key) != getattr(cfg, key):
+                raise SystemExit(f"--resume: the checkpoint was made with {key}="
+                                 f"{getattr(saved, key)!r}, this run has {getattr(cfg, key)!r}")
+        cfg = Config(**{**asdict(saved), "budget": saved.budget})
+        run["cfg"] = cfg
+        print(f"resuming at step {run['step']}/{run['total']} "
+              f"({run['train_seconds']:.0f} s trained)", flush=True)
+    else:
+        rng = np.random.default_rng(cfg.seed)
+        whiten_src = pipeline.normalize(x_train[:5000], mean, std)
+        params, state = net.init(rng, whiten_src)
+        run = {"cfg": cfg, "params": params, "state": state, "velocity": {}, "rng": rng,
+               "step": 0, "epoch": 0, "batch_index": 0, "train_seconds": 0.0, "history": [],
+               "replanned": False, "perm": rng.permutation(len(x_train))}
+        run["slow"] = Lookahead(params, state).slow
+        run["velocity"] = {k: np.zeros_like(v) for k, v in params.items()}
+        t0 = time.perf_counter()
+        plan = plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epoch)
+        run["train_seconds"] = time.perf_counter() - t0   # calibration counts against the budget
+        run["plan"] = plan
+        run["total"] = plan["total_steps"]
+    setup_seconds = time.perf_counter() - t_setup
+
+    la = Lookahead.__new__(Lookahead)
+    la.slow = run["slow"]
+    lrs, wds = hyperparameters(cfg, run["params"])
+    finished = _train_loop(cfg, pipeline, net, run, la, lrs, wds, x_train, y_train, mean, std,
+                           steps_per_epoch, ckpt_path)
+    if not finished:
+        return {}
+
+    t_eval = time.perf_counter()
+    x_test_n = pipeline.normalize(x_test, mean, std)
+    acc, preds = pipeline.evaluate(net, run["params"], run["state"], x_test_n, y_test, 500, False)
+    acc_tta, preds_tta = pipeline.evaluate(net, run["params"], run["state"], x_test_n, y_test,
+                                           500, True)
+    eval_seconds = time.perf_counter() - t_eval
+    images = run["step"] * cfg.batch
+    metrics = {
+        "test_accuracy": round(acc, 4), "test_accuracy_tta": round(acc_tta, 4),
+        "epochs": round(images / len(x_train), 2), "steps": run["step"],
+        "epochs_planned": run["plan"]["epochs"], "plan": run["plan"],
+        "train_seconds": round(run["train_seconds"], 1),
+        "images_per_second": round(images / max(run["train_seconds"], 1e-9), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1), "seed": cfg.seed, "impl": cfg.impl,
+        "budget": cfg.budget, "batch": cfg.batch, "widths": list(cfg.widths),
+        "replanned": run["replanned"],
+        "final_train_loss": run["history"][-1]["loss"] if run["history"] else None,
+        "setup_seconds": round(setup_seconds, 1), "eval_seconds": round(eval_seconds, 1),
+        "threads": int(os.environ.get("KATA_THREADS", os.cpu_count() or 1)),
+        "numpy": np.__version__, "python": sys.version.split()[0],
+        "train_images": len(x_train), "test_images": len(x_test),
+    }
+    metrics.update(cfg.extras)
+    report = {"history": run["history"], "predictions": preds_tta, "labels": y_test,
+              "whiten_w": run["state"]["whiten_w"], "conv1_w": run["params"]["g1_conv1_w"]}
+    return {"metrics": metrics, "report": report}
+
+
+def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epoch) -> dict:
+    """Time a few steps on a throwaway copy, then choose whole quarter-epochs that fit."""
+    if cfg.epochs is not None:
+        total = max(1, round(cfg.epochs * steps_per_epoch))
+        return {"epochs": cfg.epochs, "total_steps": total, "step_seconds": None,
+                "pinned": True}
+    params = copy.deepcopy(run["params"])
+    state = copy.deepcopy(run["state"])
+    velocity = {k: np.zeros_like(v) for k, v in params.items()}
+    rng = np.random.default_rng(cfg.seed + 1)      # leaves the run's generator untouched
+    lrs, wds = hyperparameters(cfg, params)
+    warmup, timed = 2, 4
+    times = []
+    t_start = time.perf_counter()
+    for i in range(warmup + timed):
+        t = time.perf_counter()
+        idx = rng.integers(0, len(x_train), cfg.batch)
+        x = pipeline.random_crop_flip(pipeline.normalize(x_train[idx], mean, std), cfg.pad, rng)
+        pipeline.train_step(net, params, state, velocity, x, y_train[idx], lrs, cfg.momentum,
+                            wds, True, cfg.label_smoothing)
+        times.append(time.perf_counter() - t)
+        if i == 0 and times[0] > cfg.budget / 20:   # a very slow implementation: stop measuring
+            break
+    step_seconds = float(np.median(times[warmup:] if len(times) > warmup else times))
+    remaining = cfg.budget - (time.perf_counter() - t_start)
+    steps = cfg.margin * remaining / step_seconds
+    quarters = int(steps * QUARTER / steps_per_epoch)
+    epochs = quarters / QUARTER
+    total = round(epochs * steps_per_epoch)
+    if total < 1:  # less than a quarter epoch fits: train what fits
+        total, epochs = max(1, int(steps)), round(max(1, int(steps)) / steps_per_epoch, 4)
+    print(f"calibration: {step_seconds:.2f} s/step ({cfg.batch / step_seconds:.0f} img/s); "
+          f"plan: {epochs:g} epochs = {total} steps of {cfg.batch} in about "
+          f"{_fmt_time(total * step_seconds)} (budget {_fmt_time(remaining)} left)", flush=True)
+    return {"epochs": epochs, "total_steps": total, "step_seconds": round(step_seconds, 4),
+            "pinned": False}
+
+
+def _train_loop(cfg, pipeline, net, run, la, lrs, wds, x_train, y_train, mean, std,
+                steps_per_epoch, ckpt_path) -> bool:
+    """Train from run['step'] to run['total']; False if interrupted (a checkpoint is saved)."""
+    params, state, velocity, rng = run["params"], run["state"], run["velocity"], run["rng"]
+    total = run["total"]
+    t_resume = time.perf_counter() - run["train_seconds"]
+    last_log, window = time.perf_counter(), []
+    whiten_stop = int(cfg.whiten_bias_frac * total)
+    with Interrupt() as interrupt:
+        while run["step"] < total:
+            if run["batch_index"] >= steps_per_epoch:       # next epoch: new order
+                run["epoch"] += 1
+                run["batch_index"] = 0
+                run["perm"] = rng.permutation(len(x_train))
+                save_checkpoint(ckpt_path, run)
+            if interrupt.requested:
+                save_checkpoint(ckpt_path, run)
+                print(f"checkpoint saved to {ckpt_path}; continue with --resume", flush=True)
+                return False
+            step, b = run["step"], run["batch_index"]
+            t_step = time.perf_counter()
+            f = lr_factor(step, total, cfg)
+            lr = {k: v * f if (k != "whiten_b" or step < whiten_stop) else 0.0
+                  for k, v in lrs.items()}
+            idx = run["perm"][b * cfg.batch:(b + 1) * cfg.batch]
+            x = pipeline.normalize(x_train[idx], mean, std)
+            x = pipeline.random_crop_flip(x, cfg.pad, rng)
+            loss, acc = pipeline.train_step(net, params, state, velocity, x, y_train[idx], lr,
+                                            cfg.momentum, wds, True, cfg.label_smoothing)
+            run["step"] += 1
+            run["batch_index"] += 1
+            if run["step"] % LOOKAHEAD_EVERY == 0:
+                la.update(params, state, 0.95 ** LOOKAHEAD_EVERY * (run["step"] / total) ** 3)
+            now = time.perf_counter()
+            run["train_seconds"] = now - t_resume
+            window.append((loss, acc, now - t_step))
+            if now - last_log >= cfg.log_every or run["step"] == total:
+                _log(run, window, cfg, steps_per_epoch)
+                last_log, window = now, []
+                total = _maybe_replan(run, cfg, total)
+        la.update(params, state, 1.0)                        # finish on the averaged weights
+    save_checkpoint(ckpt_path, run)
+    return True
+
+
+def _log(run, window, cfg, steps_per_epoch) -> None:
+    loss = float(np.mean([w[0] for w in window]))
+    acc = float(np.mean([w[1] for w in window]))
+    ips = cfg.batch * len(window) / sum(w[2] for w in window)
+    step, total = run["step"], run["total"]
+    left = (total - step) * cfg.batch / ips
+    run["history"].append({"step": step, "epoch": round(step / steps_per_epoch, 3),
+                           "loss": round(loss, 4), "acc": round(acc, 4),
+                           "seconds": round(run["train_seconds"], 1)})
+    print(f"step {step:5d}/{total} | epoch {step / steps_per_epoch:5.2f} | loss {loss:.3f} | "
+          f"acc {100 * acc:5.1f}% | {ips:5.0f} img/s | left {_fmt_time(left)}", flush=True)
+
+
+def _maybe_replan(run, cfg, total) -> int:
+    """Shorten the schedule only if the plan would overrun the budget by more than 10%."""
+    if run["plan"].get("pinned") or run["step"] < 10:
+        return total
+    rate = run["train_seconds"] / run["step"]
+    projected = run["train_seconds"] + (total - run["step"]) * rate
+    if projected <= 1.1 * cfg.budget:
+        return total
+    new_total = max(run["step"] + 1, int(run["step"] + (cfg.budget - run["train_seconds"]) / rate))
+    if new_total < total:
+        print(f"the machine is slower than calibrated: shortening the run to {new_total} steps",
+              flush=True)
+        run["total"], run["replanned"] = new_total, True
+    return run["total"]

@@ -1,0 +1,272 @@
+"""The layers the milestone network is built from: Topics 12-14 (convolution, max pooling,
+batch norm, ReLU).
+
+The public functions come from the earlier topics through RELATIVE imports, so the same network
+runs the learner's layers under `katas` and the reference layers under `solutions`.
+
+This (solutions-only) file also has private fast paths for the exact layer shapes the milestone
+uses: float32, channels-last memory (NCHW *views* of NHWC arrays, as PyTorch's channels_last), and
+work split over the batch across a thread pool, with OpenBLAS single-threaded (the milestone sets
+OPENBLAS_NUM_THREADS=1 for the solutions run). On this 2-core machine, many small
+single-threaded GEMMs in two Python threads beat one big two-threaded GEMM by 3-7x when the
+machine is busy, and the im2col buffers stay small enough for the cache. Any call the fast path
+does not cover (float64, strides, odd kernels) falls through to the public functions, and
+`KATA_FAST_LAYERS=0` turns the fast paths off altogether (to time the public layers).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..topic12_im2col_vectorization import im2col as _t12
+from ..topic13_pooling_strides import pooling as _t13
+from ..topic14_resnet_skip_connections import residual as _t14
+
+FAST = os.environ.get("KATA_FAST_LAYERS", "1") != "0"
+# Our threads only where BLAS is single-threaded: two threads each calling a multi-threaded
+# OpenBLAS oversubscribe the cores and wait on each other (10-50x slower).
+THREADS = (max(1, int(os.environ.get("KATA_THREADS", os.cpu_count() or 1)))
+           if os.environ.get("OPENBLAS_NUM_THREADS") == "1" else 1)
+CHUNK_BYTES = 2 << 20  # im2col rows built and multiplied at a time, per thread (cache-sized)
+_POOL = ThreadPoolExecutor(THREADS) if THREADS > 1 else None
+
+
+# ----------------------------------------------------------------------------- helpers
+def _parallel(fn, n: int) -> list:
+    """Run fn(start, stop) over THREADS contiguous parts of range(n); results in order."""
+    parts = min(THREADS, n)
+    bounds = [n * i // parts for i in range(parts + 1)]
+    if _POOL is None or parts == 1:
+        return [fn(bounds[0], bounds[-1])]
+    return list(_POOL.map(fn, bounds[:-1], bounds[1:]))
+
+
+def _nhwc(x: np.ndarray) -> np.ndarray:
+    """NCHW-semantics array -> C-contiguous NHWC array (free when x is channels-last)."""
+    return np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+
+
+def _pair(v) -> tuple[int, int]:
+    return (v, v) if np.isscalar(v) else tuple(v)
+
+
+def _fast_ok(*arrays) -> bool:
+    return FAST and all(a.dtype == np.float32 and a.ndim == 4 for a in arrays)
+
+
+class _Fast:
+    """Marks a cache made by a fast path (backward dispatches on it)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, *data):
+        self.data = data
+
+
+# ----------------------------------------------------------------------------- convolution
+def _conv_rows(xh, wm, out, start, stop, k, pad):
+    """out[start:stop] = conv of NHWC xh[start:stop] (stride 1), im2col a few images at a time."""
+    _, h, w, c = xh.shape
+    ho, wo, f = out.shape[1:]
+    per = max(1, min(stop - start, CHUNK_BYTES // (ho * wo * k * k * c * 4)))
+    xp = np.zeros((per, h + 2 * pad, w + 2 * pad, c), np.float32) if pad else None
+    cols = np.empty((per, ho, wo, k, k, c), np.float32)
+    for s in range(start, stop, per):
+        n = min(stop, s + per) - s
+        if pad:
+            xp[:n, pad:pad + h, pad:pad + w] = xh[s:s + n]
+            src = xp[:n]
+        else:
+            src = xh[s:s + n]
+        for i in range(k):
+            for j in range(k):
+                cols[:n, :, :, i, j] = src[:, i:i + ho, j:j + wo]
+        np.matmul(cols[:n].reshape(-1, k * k * c), wm, out=out[s:s + n].reshape(-1, f))
+
+
+def _conv_dw_rows(xh, dh, k, pad, start, stop):
+    """Partial weight gradient (k*k*C, F) from images start:stop."""
+    _, h, w, c = xh.shape
+    ho, wo, f = dh.shape[1:]
+    per = max(1, min(stop - start, CHUNK_BYTES // (ho * wo * k * k * c * 4)))
+    xp = np.zeros((per, h + 2 * pad, w + 2 * pad, c), np.float32) if pad else None
+    cols = np.empty((per, ho, wo, k, k, c), np.float32)
+    dw = np.zeros((k * k * c, f), np.float32)
+    for s in range(start, stop, per):
+        n = min(stop, s + per) - s
+        if pad:
+            xp[:n, pad:pad + h, pad:pad + w] = xh[s:s + n]
+            src = xp[:n]
+        else:
+            src = xh[s:s + n]
+        for i in range(k):
+            for j in range(k):
+                cols[:n, :, :, i, j] = src[:, i:i + ho, j:j + wo]
+        dw += cols[:n].reshape(-1, k * k * c).T @ dh[s:s + n].reshape(-1, f)
+    return dw
+
+
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    k, kw = w.shape[2:]
+    pad = _pair(padding)
+    if not (_fast_ok(x, w) and _pair(stride) == (1, 1) and k == kw and pad[0] == pad[1] < k):
+        return _t12.conv2d_forward(x, w, b, stride, padding)
+    xh = _nhwc(x)
+    n, h, wd, c = xh.shape
+    f, p = w.shape[0], pad[0]
+    ho, wo = h + 2 * p - k + 1, wd + 2 * p - k + 1
+    wm = np.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(k * k * c, f)
+    out = np.empty((n, ho, wo, f), np.float32)
+    _parallel(lambda a, z: _conv_rows(xh, wm, out, a, z, k, p), n)
+    if b is not None and np.any(b):
+        out += b.astype(np.float32)
+    return out.transpose(0, 3, 1, 2), _Fast(xh, w, p)
+
+
+def conv2d_backward(dout, cache):
+    if not isinstance(cache, _Fast):
+        return _t12.conv2d_backward(dout, cache)
+    xh, w, p = cache.data
+    f, c, k, _ = w.shape
+    dh = _nhwc(dout.astype(np.float32, copy=False))
+    dw = sum(_parallel(lambda a, z: _conv_dw_rows(xh, dh, k, p, a, z), len(xh)))
+    dw = np.ascontiguousarray(dw.reshape(k, k, c, f).transpose(3, 2, 0, 1))
+    db = dh.reshape(-1, f).sum(0)
+    # dx is the full convolution of dout with the flipped, transposed kernel
+    wflip = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1)).reshape(k * k * f, c)
+    dx = np.empty(xh.shape, np.float32)
+    _parallel(lambda a, z: _conv_rows(dh, wflip, dx, a, z, k, k - 1 - p), len(xh))
+    return dx.transpose(0, 3, 1, 2), dw, db
+
+
+# ----------------------------------------------------------------------------- max pooling
+def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
+    k = _pair(kernel_size)
+    if not (_fast_ok(x) and (stride is None or _pair(stride) == k) and _pair(padding) == (0, 0)):
+        return _t13.maxpool2d_forward(x, kernel_size, stride, padding)
+    xh = _nhwc(x)
+    n, h, w, c = xh.shape
+    ho, wo = h // k[0], w // k[1]
+    out = np.empty((n, ho, wo, c), np.float32)
+
+    def part(a, z):
+        win = xh[a:z, :ho * k[0], :wo * k[1]].reshape(z - a, ho, k[0], wo, k[1], c)
+        np.max(win, axis=(2, 4), out=out[a:z])
+
+    _parallel(part, n)
+    return out.transpose(0, 3, 1, 2), _Fast(xh, out, k)
+
+
+def maxpool2d_backward(dout, cache):
+    if not isinstance(cache, _Fast):
+        return _t13.maxpool2d_backward(dout, cache)
+    xh, out, k = cache.data
+    n, h, w, c = xh.shape
+    ho, wo = out.shape[1:3]
+    dh = _nhwc(dout.astype(np.float32, copy=False))
+    dx = np.zeros_like(xh)
+
+    def part(a, z):
+        win = xh[a:z, :ho * k[0], :wo * k[1]].reshape(z - a, ho, k[0], wo, k[1], c)
+        dwin = dx[a:z, :ho * k[0], :wo * k[1]].reshape(z - a, ho, k[0], wo, k[1], c)
+        taken = np.zeros(out[a:z].shape, bool)
+        for i in range(k[0]):           # row-major window order: ties go to the first maximum
+            for j in range(k[1]):
+                hit = win[:, :, i, :, j] == out[a:z]
+                hit &= ~taken
+                taken |= hit
+                np.multiply(dh[a:z], hit, out=dwin[:, :, i, :, j])
+
+    _parallel(part, n)
+    return dx.transpose(0, 3, 1, 2)
+
+
+# ----------------------------------------------------------------------------- batch norm
+def batchnorm2d_forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
+    if not _fast_ok(x):
+        return _t14.batchnorm2d_forward(x, gamma, beta, state, train, momentum, eps)
+    xh = _nhwc(x)
+    n, h, w, c = xh.shape
+    m = n * h * w
+    x2 = xh.reshape(m, c)
+    if train:
+        mean = sum(_parallel(lambda a, z: x2[a:z].sum(0, dtype=np.float64), m)) / m
+        xhat = np.empty_like(x2)
+        mean32 = mean.astype(np.float32)
+
+        def centre(a, z):
+            np.subtract(x2[a:z], mean32, out=xhat[a:z])
+            return np.einsum("ij,ij->j", xhat[a:z], xhat[a:z], dtype=np.float64)
+
+        var = sum(_parallel(centre, m)) / m
+        inv_std = (1.0 / np.sqrt(var + eps)).astype(np.float32)
+        old_mean, old_var = state["running_mean"], state["running_var"]
+        state["running_mean"] = ((1 - momentum) * old_mean + momentum * mean).astype(old_mean.dtype)
+        state["running_var"] = ((1 - momentum) * old_var
+                                + momentum * var * (m / max(m - 1, 1))).astype(old_var.dtype)
+    else:
+        mean32 = np.asarray(state["running_mean"], np.float32)
+        inv_std = (1.0 / np.sqrt(np.asarray(state["running_var"], np.float64) + eps)
+                   ).astype(np.float32)
+        xhat = np.empty_like(x2)
+        _parallel(lambda a, z: np.subtract(x2[a:z], mean32, out=xhat[a:z]), m)
+    out = np.empty_like(x2)
+    g32, b32 = gamma.astype(np.float32), beta.astype(np.float32)
+
+    def scale(a, z):
+        np.multiply(xhat[a:z], inv_std, out=xhat[a:z])
+        np.multiply(xhat[a:z], g32, out=out[a:z])
+        out[a:z] += b32
+
+    _parallel(scale, m)
+    cache = _Fast(xhat, g32, inv_std, (n, h, w, c), train)
+    return out.reshape(n, h, w, c).transpose(0, 3, 1, 2), cache
+
+
+def batchnorm2d_backward(dout, cache):
+    if not isinstance(cache, _Fast):
+        return _t14.batchnorm2d_backward(dout, cache)
+    xhat, g32, inv_std, shape, train = cache.data
+    m, c = xhat.shape
+    d2 = _nhwc(dout.astype(np.float32, copy=False)).reshape(m, c)
+    sums = _parallel(lambda a, z: (d2[a:z].sum(0, dtype=np.float64),
+                                   np.einsum("ij,ij->j", d2[a:z], xhat[a:z], dtype=np.float64)), m)
+    dbeta = sum(s[0] for s in sums)
+    dgamma = sum(s[1] for s in sums)
+    dx = np.empty_like(d2)
+    shift, slope, k = (dbeta / m).astype(np.float32), (dgamma / m).astype(np.float32), g32 * inv_std
+    if not train:  # running statistics are constants: no terms through the batch mean/variance
+        shift, slope = np.zeros_like(shift), np.zeros_like(slope)
+
+    def part(a, z):
+        np.multiply(xhat[a:z], slope, out=dx[a:z])
+        np.subtract(d2[a:z], dx[a:z], out=dx[a:z])
+        dx[a:z] -= shift
+        dx[a:z] *= k
+
+    _parallel(part, m)
+    return (dx.reshape(shape).transpose(0, 3, 1, 2), dgamma.astype(np.float32),
+            dbeta.astype(np.float32))
+
+
+# ----------------------------------------------------------------------------- ReLU
+def relu_forward(x):
+    if not _fast_ok(x):
+        return _t14.relu_forward(x)
+    xh = _nhwc(x)
+    out = np.empty_like(xh)
+    _parallel(lambda a, z: np.maximum(xh[a:z], 0, out=out[a:z]), len(xh))
+    return out.transpose(0, 3, 1, 2), _Fast(out)
+
+
+def relu_backward(dout, cache):
+    if not isinstance(cache, _Fast):
+        return _t14.relu_backward(dout, cache)
+    (oh,) = cache.data
+    dh = _nhwc(dout.astype(np.float32, copy=False))
+    dx = np.empty_like(oh)
+    _parallel(lambda a, z: np.multiply(dh[a:z], oh[a:z] > 0, out=dx[a:z]), len(oh))
+    return dx.transpose(0, 3, 1, 2)
