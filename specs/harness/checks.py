@@ -30,7 +30,10 @@ def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
     expected = np.dtype(expected)
     if got.dtype != expected:
         fail(f"{what} is {got.dtype} but the inputs were {expected}: keep the input's dtype "
-             f"(allocate with dtype=x.dtype, e.g. np.zeros(shape, dtype=x.dtype)).")
+             f"(allocate with dtype=x.dtype, e.g. np.zeros(shape, dtype=x.dtype)).\n"
+             + _wrapped("Other ways to lose it: an np.float64(...) scalar or a float64 array mixed "
+                        "into the arithmetic (NumPy 2 promotes float32 with them), or an "
+                        ".astype(np.float64) along the way."))
 
 
 def relative_errors(got: np.ndarray, expected: np.ndarray) -> np.ndarray:

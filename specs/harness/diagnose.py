@@ -24,7 +24,15 @@ import numpy as np
 
 MAP_MAX_SIDE = 16
 RELATION_RTOL = 1e-5  # relative to the array's scale: float32 rounding stays well below it
+RELATION_SHARE = 1e-3  # and a relation must explain all but this share of the error
 MAX_SHIFT = 2
+ZERO_FLOOR = 1e-3  # values under this fraction of the largest expected magnitude count as zero
+SMALL_ERROR = 1e-3  # errors under this fraction of the largest expected magnitude are "small"
+MOSTLY = 0.9  # this share of the non-zero elements wrong counts as "nearly every element"
+EVERYTHING_WRONG = ("Every element{which} is wrong, so the error is not at an edge or at particular "
+                    "positions but in the core computation: which inputs meet which weights, the "
+                    "axes you sum over, and in a backward pass that overlapping contributions add "
+                    "up (+=).")
 
 
 def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> list[str]:
@@ -33,9 +41,23 @@ def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> 
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape or not bad.any():
         return []
+    if not np.any(expected):
+        return ["Every expected value is 0 here. If it comes from finite differences, your "
+                "forward does not depend on this input at all: is it used in the forward?"]
     relation = _whole_array_relation(got, expected)
     if relation:
         return relation
+    scale = float(np.max(np.abs(expected)))
+    largest = float(np.max(np.abs(got - expected))) / scale
+    if largest < SMALL_ERROR:
+        return [f"The differences are small (at most {largest:.1e} of the largest value): the "
+                f"method is right and a detail differs, such as where an epsilon goes (inside "
+                f"the square root?), a biased vs an unbiased variance, or float32 intermediates."]
+    signal = np.abs(expected) > ZERO_FLOOR * scale
+    if bad.all() or bad[signal].mean() >= MOSTLY:
+        nearly = "" if bad[signal].all() else "Nearly e"
+        which = "" if bad.all() or signal.all() else " that should be non-zero"
+        return [(nearly + EVERYTHING_WRONG[1:] if nearly else EVERYTHING_WRONG).format(which=which)]
     sentences = []
     if got.ndim >= 3:
         sentences += _spatial_pattern(bad)
@@ -45,38 +67,42 @@ def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> 
     if not np.any(got[bad]):
         sentences.append("Every wrong element is 0 in your result: those positions are never "
                          "written (a loop that stops early, or a slice that misses them).")
+    elif not np.any(signal[bad]):
+        sentences.append("Every wrong element should be 0: something lets values through where "
+                         "it should not (a mask such as ReLU's x > 0, or max pooling's single "
+                         "maximum per window).")
     if got.ndim >= 2:
         sentences += _text_map(bad)
     elif bad.size <= 4 * MAP_MAX_SIDE:
-        wrong = ", ".join(str(int(i)) for i in np.flatnonzero(bad))
-        sentences.append(f"Wrong at index {wrong} (of {bad.size}).")
+        wrong = [str(int(i)) for i in np.flatnonzero(bad)]
+        many = len(wrong) > 1
+        sentences.append(f"Only ind{'ices' if many else 'ex'} {', '.join(wrong)} (of 0-{bad.size - 1}) "
+                         f"{'are' if many else 'is'} wrong.")
     return sentences
 
 
 # ---- relations between the whole arrays -----------------------------------------------------
 
-def _close(a: np.ndarray, b: np.ndarray, scale: float) -> bool:
-    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= RELATION_RTOL * scale))
+def _close(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= tol))
 
 
 def _whole_array_relation(got: np.ndarray, expected: np.ndarray) -> list[str]:
-    scale = max(float(np.max(np.abs(expected), initial=0.0)), 1e-30)
     if not np.any(got):
         return ["Everything you returned is zero: is the result ever written into the output "
                 "array (or is it computed and then dropped)?"]
+    scale = float(np.max(np.abs(expected)))
+    tol = min(RELATION_RTOL * scale, RELATION_SHARE * float(np.max(np.abs(got - expected))))
     for finder in (_constant_factor, _constant_offset, _orientation, _shift, _axis_mixup):
-        found = finder(got, expected, scale)
+        found = finder(got, expected, tol)
         if found:
             return found
     return []
 
 
-def _constant_factor(got, expected, scale) -> list[str]:
-    denominator = float(np.sum(expected * expected))
-    if denominator == 0:
-        return []
-    ratio = float(np.sum(got * expected)) / denominator
-    if abs(ratio - 1) < 1e-6 or not _close(got, ratio * expected, scale):
+def _constant_factor(got, expected, tol) -> list[str]:
+    ratio = float(np.sum(got * expected)) / float(np.sum(expected * expected))
+    if abs(ratio - 1) < 1e-3 or not _close(got, ratio * expected, tol):
         return []
     if abs(ratio + 1) < 1e-6:
         return ["Your result is the expected one with the opposite sign everywhere: look for a "
@@ -115,38 +141,38 @@ def _factor_names(factor: float, shape: tuple[int, ...]) -> str:
     return f" Here the factor equals {match} of this array." if match else ""
 
 
-def _constant_offset(got, expected, scale) -> list[str]:
+def _constant_offset(got, expected, tol) -> list[str]:
     difference = got - expected
-    if _close(difference, np.full_like(difference, difference.flat[0]), scale):
+    if _close(difference, np.full_like(difference, difference.flat[0]), tol):
         return [f"Your result is the expected one plus {difference.flat[0]:.6g} everywhere: a "
                 f"constant term (a bias, an epsilon, a +1) is added where it should not be, or "
                 f"is missing."]
     if got.ndim >= 2 and got.shape[1] > 1:
         per_channel = difference.mean(axis=tuple(a for a in range(got.ndim) if a != 1), keepdims=True)
-        if _close(difference, np.broadcast_to(per_channel, got.shape), scale):
+        if _close(difference, np.broadcast_to(per_channel, got.shape), tol):
             return ["Your result differs from the expected one by an amount that depends only on "
                     "the channel (axis 1): that is how a bias looks when it is missing, added "
                     "twice, or taken from the wrong filter/channel."]
     return []
 
 
-def _orientation(got, expected, scale) -> list[str]:
+def _orientation(got, expected, tol) -> list[str]:
     if got.ndim < 2:
         return []
-    if _close(got, expected[..., ::-1, ::-1], scale):
+    if _close(got, expected[..., ::-1, ::-1], tol):
         return ["Your result is the expected one rotated by 180 degrees (flipped in both "
                 "spatial directions): a kernel applied flipped, or a flipped gradient. "
                 "Convolution here is cross-correlation, as in PyTorch: the kernel is not flipped."]
-    if _close(got, expected[..., ::-1, :], scale) or _close(got, expected[..., :, ::-1], scale):
+    if _close(got, expected[..., ::-1, :], tol) or _close(got, expected[..., :, ::-1], tol):
         return ["Your result is the expected one mirrored along one spatial axis: check the "
                 "direction of a row or column index (counting from the end?)."]
-    if _close(got, np.swapaxes(expected, -1, -2), scale):
+    if _close(got, np.swapaxes(expected, -1, -2), tol):
         return ["Your result is the expected one transposed (height and width swapped): check "
                 "where (h, w) pairs, KH/KW and the H/W axes are used."]
     return []
 
 
-def _shift(got, expected, scale) -> list[str]:
+def _shift(got, expected, tol) -> list[str]:
     if got.ndim < 3:
         return []
     height, width = got.shape[-2:]
@@ -156,7 +182,7 @@ def _shift(got, expected, scale) -> list[str]:
                 continue
             mine = got[..., max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)]
             theirs = expected[..., max(-dy, 0):height + min(-dy, 0), max(-dx, 0):width + min(-dx, 0)]
-            if _close(mine, theirs, scale):
+            if _close(mine, theirs, tol):
                 return [f"Your result is the expected one shifted by {_moves(dy, dx)} (apart from "
                         f"the edge): your windows start off by that much. Check the padding "
                         f"(the same amount on both sides?) and where window (i, j) starts "
@@ -174,18 +200,18 @@ def _moves(dy: int, dx: int) -> str:
     return " and ".join(parts)
 
 
-def _axis_mixup(got, expected, scale) -> list[str]:
+def _axis_mixup(got, expected, tol) -> list[str]:
     if got.ndim < 3:
         return []
     if got.ndim == 4 and got.shape[0] == got.shape[1] and \
-            _close(got, np.swapaxes(expected, 0, 1), scale):
+            _close(got, np.swapaxes(expected, 0, 1), tol):
         return ["Your result is the expected one with the batch and channel axes swapped: "
                 "keep NCHW order (batch, channels, height, width)."]
     nouns = ("sample", "channel") if got.ndim == 4 else ("index", "index")
     for axis, noun in zip((0, 1), nouns):
         if got.ndim - axis < 3 or got.shape[axis] < 2:
             continue
-        mapping = _slice_mapping(got, expected, axis, scale)
+        mapping = _slice_mapping(got, expected, axis, tol)
         moved = {mine: theirs for mine, theirs in mapping.items() if mine != theirs}
         if not moved:
             continue
@@ -200,12 +226,12 @@ def _axis_mixup(got, expected, scale) -> list[str]:
     return []
 
 
-def _slice_mapping(got, expected, axis: int, scale: float) -> dict[int, int]:
+def _slice_mapping(got, expected, axis: int, tol: float) -> dict[int, int]:
     """your slice i -> the expected slice j it equals (only slices that equal one)."""
     mapping = {}
     for mine in range(got.shape[axis]):
         for theirs in range(expected.shape[axis]):
-            if _close(np.take(got, mine, axis), np.take(expected, theirs, axis), scale):
+            if _close(np.take(got, mine, axis), np.take(expected, theirs, axis), tol):
                 mapping[mine] = theirs
                 break
     return mapping
@@ -221,7 +247,8 @@ def _spatial_pattern(bad: np.ndarray) -> list[str]:
     if border:
         return [f"The errors are confined to the border ({border} element"
                 f"{'s' if border > 1 else ''} wide): look at the padding (its width on each "
-                f"side, and that it pads with zeros)."]
+                f"side, the value it pads with, and whether padded positions count, e.g. in an "
+                f"average's divisor)."]
     if height > 1 and width > 1 and not plane[0, 0] and \
             np.array_equal(plane, _all_but_first_row_and_column(height, width)):
         return ["Only the first row and the first column are right: windows after the first "
@@ -230,8 +257,8 @@ def _spatial_pattern(bad: np.ndarray) -> list[str]:
     for axis_name, line, length in (("row", rows, height), ("column", cols, width)):
         step = _periodic_step(line)
         if step:
-            sentences.append(f"Only every {step}-th {axis_name} is wrong: look at how the stride "
-                             f"is applied along that axis.")
+            sentences.append(f"Only every {_ordinal(step)} {axis_name} is wrong: look at how the "
+                             f"stride is applied along that axis.")
         elif length > 2 and line[-1] and not line[: length // 2].any():
             sentences.append(f"Only the last {axis_name}s are wrong: check the output size (the "
                              f"last window) and the end of your loop ranges.")
@@ -239,6 +266,10 @@ def _spatial_pattern(bad: np.ndarray) -> list[str]:
             sentences.append(f"Every {axis_name} but the first is wrong: the {axis_name} where "
                              f"a window starts seems off (i*stride?).")
     return sentences
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{ {2: 'nd', 3: 'rd'}.get(n, 'th') }"
 
 
 def _border_width(plane: np.ndarray) -> int:
@@ -292,10 +323,6 @@ def _confined_to_one(bad: np.ndarray, axis: int, noun: str, where: str) -> list[
 
 def _text_map(bad: np.ndarray) -> list[str]:
     """A picture of the first wrong 2-D slice: 'x' wrong, '.' right (none when all are wrong)."""
-    if bad.all():
-        return ["Every element is wrong, so the error is not at an edge or at particular "
-                "positions: check the formula itself (which inputs meet which weights, a "
-                "kernel used flipped, the axes you sum over)."]
     planes = bad.reshape(-1, *bad.shape[-2:])
     wrong_planes = np.flatnonzero(planes.any(axis=(1, 2)))
     first = int(wrong_planes[0])

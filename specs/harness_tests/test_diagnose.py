@@ -113,10 +113,10 @@ def test_every_s_th_row_and_column():
     e = _expected((1, 1, 8, 8))
     got = e.copy()
     got[..., ::3, :] += np.arange(24).reshape(3, 8)
-    assert "Only every 3-th row is wrong" in _explain(got, e)
+    assert "Only every 3rd row is wrong" in _explain(got, e)
     got = e.copy()
     got[..., :, 1::2] *= np.arange(2, 34).reshape(8, 4)
-    assert "Only every 2-th column is wrong" in _explain(got, e)
+    assert "Only every 2nd column is wrong" in _explain(got, e)
 
 
 def test_last_rows_and_columns_and_window_starts():
@@ -180,10 +180,13 @@ def test_one_dimensional_lists_wrong_indices():
     e = _expected((5,))
     got = e.copy()
     got[[1, 3]] += [1.0, 2.0]
-    assert "Wrong at index 1, 3 (of 5)." in _explain(got, e)
+    assert "Only indices 1, 3 (of 0-4) are wrong." in _explain(got, e)
+    got[3] = e[3]
+    assert "Only index 1 (of 0-4) is wrong." in _explain(got, e)
     long_e = _expected((100,))
-    long_got = long_e + np.arange(100) ** 2
-    assert "Wrong at index" not in _explain(long_got, long_e)
+    long_got = long_e.copy()
+    long_got[::2] += 1
+    assert "Only ind" not in _explain(long_got, long_e)
 
 
 def test_periodic_step_edge_cases():
@@ -227,3 +230,33 @@ def test_help_pointer(monkeypatch):
                               "katas/topic12_im2col_vectorization/README.md)")
     monkeypatch.setenv("PYTEST_CURRENT_TEST", "specs/harness_tests/test_diagnose.py::t (call)")
     assert help_pointer() == ""
+
+
+def test_expected_all_zero_means_an_unused_input():
+    assert "does not depend on this input" in _explain(np.ones(3), np.zeros(3))
+
+
+def test_tiny_errors_are_not_called_a_factor():
+    e = _expected((1, 2, 4, 4))
+    got = e / np.sqrt(1 + 1e-5 / e ** 2)  # an eps in the wrong place: nearly, not exactly, a factor
+    text = _explain(got, e)
+    assert "factor" not in text and "The differences are small (at most" in text
+
+
+def test_leaks_through_a_mask_and_errors_only_where_there_is_signal():
+    e = _expected((1, 1, 6, 6))
+    e[..., ::2, :] = 0  # rows no window reaches
+    got = e.copy()
+    got[0, 0, 0, 3] = 1.0
+    got[0, 0, 2, 1] = -2.0
+    assert "Every wrong element should be 0" in _explain(got, e)
+    got = e * np.linspace(2, 3, 36).reshape(e.shape)
+    text = _explain(got, e)
+    assert "Every element that should be non-zero is wrong" in text and "Only every" not in text
+
+
+def test_nearly_everything_wrong():
+    e = _expected((1, 1, 10, 10))
+    got = e * 2 + np.linspace(0, 1, 100).reshape(e.shape)
+    got[0, 0, 4, 4] = e[0, 0, 4, 4]
+    assert "Nearly every element is wrong" in _explain(got, e)
