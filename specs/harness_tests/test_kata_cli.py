@@ -11,6 +11,7 @@ from tools.kata_cli import hints, runner, topics
 from tools.kata_cli.cli import Out, main, progress_bar, show_watch, summary_line
 from tools.kata_cli.runner import Failure, TopicResult
 
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
 HINTS = textwrap.dedent("""\
     # Topic 11 hints
 
@@ -112,7 +113,7 @@ def repo(tmp_path, monkeypatch):
         for name, text in files.items():
             (tmp_path / folder / name).write_text(text)
     (tmp_path / "katas" / "notatopic").mkdir()
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(tmp_path)]
+    git = [*GIT, "-C", str(tmp_path)]
     subprocess.run(git + ["init", "-q"], check=True)
     subprocess.run(git + ["add", "."], check=True)
     subprocess.run(git + ["commit", "-q", "-m", "blank"], check=True)
@@ -156,7 +157,7 @@ def test_blank_survives_a_learner_commit(repo):
     topic = topics.resolve("11", repo)
     path = topic.kata_files()[0]
     path.write_text(BLANK.replace("raise NotImplementedError\n", "return dout\n"))
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo)]
+    git = [*GIT, "-C", str(repo)]
     subprocess.run(git + ["commit", "-qam", "my work"], check=True)
     assert topics.blank_version(topic, path) == BLANK
     with pytest.raises(topics.KataError, match="cannot find the blank"):
