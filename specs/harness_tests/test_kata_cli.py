@@ -177,6 +177,8 @@ def test_hint_command_walks_the_tiers(repo, capsys):
     assert again.count("### Tier") == 3 + 1  # + the one inside the code block
     state = json.loads((repo / ".kata" / "state.json").read_text())
     assert state["hints"]["topic11_conv"] == {"forward": 2, "backward": 1}
+    assert kata(repo, "hint", "11", "backward", "--all") == 0
+    assert capsys.readouterr().out.count("### Tier") == 2
     assert kata(repo, "hint", "11", "--all") == 0
     assert capsys.readouterr().out.count("### Tier") == 6 + 1
     assert kata(repo, "hint", "11", "forward") == 0

@@ -178,7 +178,8 @@ def cmd_hint(args, out: Out) -> int:
         return 0
     if args.all or args.again:
         shown = 0
-        for section in sections:
+        chosen = [_section_named(sections, args.function, topic)] if args.function else sections
+        for section in chosen:
             count = len(section.tiers) if args.all else seen.get(section.name, 0)
             for index in range(count):
                 out(hints_md.render(section, index) + "\n")
@@ -191,11 +192,7 @@ def cmd_hint(args, out: Out) -> int:
         state.save()
         return 0
     if args.function:
-        section = hints_md.find_section(sections, args.function)
-        if section is None:
-            names = ", ".join(s.name for s in sections)
-            raise KataError(f"topic {topic.number}'s hints have no section {args.function!r}: "
-                            f"they cover {names}.")
+        section = _section_named(sections, args.function, topic)
         if seen.get(section.name, 0) >= len(section.tiers):
             out(f"You have seen all {len(section.tiers)} tiers for {section.name}; here is the "
                 f"last again.\n")
@@ -222,6 +219,14 @@ def cmd_hint(args, out: Out) -> int:
     out(out.paint(f"\n(tier {index + 1} of {len(section.tiers)} for {section.name}: {after}; "
                   f"`--all` for every tier)", "dim"))
     return 0
+
+
+def _section_named(sections: list[hints_md.Section], name: str, topic: Topic) -> hints_md.Section:
+    section = hints_md.find_section(sections, name)
+    if section is None:
+        names = ", ".join(s.name for s in sections)
+        raise KataError(f"topic {topic.number}'s hints have no section {name!r}: they cover {names}.")
+    return section
 
 
 def cmd_reset(args, out: Out) -> int:
