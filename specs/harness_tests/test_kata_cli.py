@@ -87,6 +87,34 @@ def test_parse_hints():
     assert hints.render(bare, 0) == "## x\n\n### Tier 4\n\ntext"
 
 
+def test_parse_numbered_tiers():
+    text = textwrap.dedent("""\
+        ## sgd_step
+        Mind the momentum.
+        1. Update in place.
+        2. `v *= momentum`, then
+           `p -= lr * v`.
+        3. ```
+           for k in params:
+        ## not a heading
+           ```
+
+        ## train_step
+        1. Only one item, so one tier.
+
+        ## notes
+        - a bullet
+        """)
+    sgd, train, notes = hints.parse(text)
+    assert sgd.intro == "Mind the momentum."
+    assert [(t.number, t.label) for t in sgd.tiers] == [(1, "nudge"), (2, "approach"),
+                                                        (3, "nearly the code")]
+    assert sgd.tiers[1].text == "`v *= momentum`, then\n`p -= lr * v`."
+    assert "## not a heading" in sgd.tiers[2].text
+    assert len(train.tiers) == 1 and train.tiers[0].text == "1. Only one item, so one tier."
+    assert notes.tiers[0].text == "- a bullet"
+
+
 def test_choose_a_section():
     sections = hints.parse(HINTS)
     assert hints.find_section(sections, "back").name == "backward"

@@ -15,18 +15,23 @@ The convention every topic's HINTS.md follows:
     ### Tier 3: nearly the code
     ...
 
-Headings inside fenced code blocks (```) are code, not headings. A section without any
-`### Tier` heading counts as one tier. Everything is Markdown and printed as it is.
+Also accepted, for a short section: the tiers as a numbered list at the start of a line
+(`1. ...`, `2. ...`, `3. ...`; continuation lines indented), labelled nudge, approach and nearly
+the code. Headings inside fenced code blocks (```, also right after a list marker) are code, not
+headings. A section with neither counts as one tier. Everything is Markdown, printed as it is.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 
 SECTION = re.compile(r"^##\s+(?!#)(.+?)\s*#*\s*$")
 TIER = re.compile(r"^###\s+Tier\s+(\d+)\s*[:.\-\u2013\u2014]?\s*(.*?)\s*$", re.IGNORECASE)
-FENCE = re.compile(r"^\s*(```|~~~)")
+FENCE = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(```|~~~)")
+ITEM = re.compile(r"^(\d+)[.)]\s+")
+LABELS = {1: "nudge", 2: "approach", 3: "nearly the code"}
 
 
 @dataclass
@@ -76,8 +81,34 @@ def parse(markdown: str) -> list[Section]:
     flush()
     for section in sections:
         if not section.tiers:
-            section.tiers, section.intro = [Tier(1, "hint", section.intro)], ""
+            section.intro, section.tiers = _numbered_tiers(section.intro)
     return [s for s in sections if any(t.text.strip() for t in s.tiers)]
+
+
+def _numbered_tiers(text: str) -> tuple[str, list[Tier]]:
+    """(intro, tiers) from a numbered list 1., 2., ... at the start of lines; else one tier."""
+    intro: list[str] = []
+    items: list[tuple[int, list[str]]] = []
+    in_fence = False
+    for line in text.splitlines():
+        match = None if in_fence else ITEM.match(line)
+        if FENCE.match(line):
+            in_fence = not in_fence
+        if match and int(match.group(1)) == len(items) + 1:
+            items.append((int(match.group(1)), [line[match.end():]]))
+        elif items:
+            items[-1][1].append(line)
+        else:
+            intro.append(line)
+    if len(items) < 2:
+        return "", [Tier(1, "hint", text)]
+    tiers = [Tier(number, LABELS.get(number, ""), _item_text(lines)) for number, lines in items]
+    return "\n".join(intro).strip(), tiers
+
+
+def _item_text(lines: list[str]) -> str:
+    """A list item's first line and its continuation lines, the latter dedented."""
+    return (lines[0] + "\n" + textwrap.dedent("\n".join(lines[1:]))).strip()
 
 
 def _clean(heading: str) -> str:
