@@ -182,7 +182,7 @@ def cmd_hint(args, out: Out) -> int:
         for section in chosen:
             count = len(section.tiers) if args.all else seen.get(section.name, 0)
             for index in range(count):
-                out(hints_md.render(section, index) + "\n")
+                out(hints_md.render(section, index, heading=index == 0) + "\n")
                 shown += 1
             if args.all:
                 seen[section.name] = len(section.tiers)

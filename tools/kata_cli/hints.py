@@ -126,10 +126,10 @@ def find_section(sections: list[Section], name: str) -> Section | None:
     return partial[0] if len(partial) == 1 else None
 
 
-def render(section: Section, tier_index: int) -> str:
+def render(section: Section, tier_index: int, heading: bool = True) -> str:
     """One tier as the learner reads it: '## name', the intro with tier 1, '### Tier n: label'."""
     tier = section.tiers[tier_index]
-    parts = [f"## {section.name}"]
+    parts = [f"## {section.name}"] if heading else []
     if tier_index == 0 and section.intro.strip():
         parts.append(section.intro.strip())
     parts.append(f"### Tier {tier.number}: {tier.label}".rstrip(": ") if tier.label
