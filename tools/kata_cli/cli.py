@@ -425,3 +425,6 @@ def main(argv: list[str] | None = None, root: Path = REPO_ROOT) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `./kata hint 11 --all | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
