@@ -35,6 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 PHASES = ("forward", "forward+backward")
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 SEPARABLE_PARAMS = ("depthwise_w", "depthwise_b", "pointwise_w", "pointwise_b")
 
 
@@ -60,7 +61,26 @@ def random_weights(rng, n, c, f, h, w, dtype):
     return x, full, bias_f, params
 
 
-def numpy_layers(m, standard_conv, x, full, bias_f, params) -> dict:
+def depthwise_in_chunks(m, x, w, b, chunk) -> dict:
+    """The same depthwise functions called on `chunk` images at a time (cache blocking).
+
+    Each kernel tap streams the whole (N, C, Hout, Wout) array through memory; a few images at a
+    time stay in the core's L2 cache across the KH*KW taps instead.
+    """
+    starts = range(0, x.shape[0], chunk)
+
+    def forward():
+        return [m.depthwise_conv2d_forward(x[i:i + chunk], w, b, padding=1) for i in starts]
+
+    def both():
+        for out, cache in forward():
+            m.depthwise_conv2d_backward(np.ones_like(out), cache)
+
+    name = f"depthwise, {chunk} image{'s' if chunk > 1 else ''} at a time"
+    return {(name, "forward"): forward, (name, "forward+backward"): both}
+
+
+def numpy_layers(m, standard_conv, x, full, bias_f, params, chunk) -> dict:
     """(layer, phase) -> closure. m: the Topic 15 module; standard_conv: the Topic 12 module."""
     c = x.shape[1]
     dw_w, dw_b, pw_w, pw_b = (params[k] for k in SEPARABLE_PARAMS)
@@ -88,6 +108,8 @@ def numpy_layers(m, standard_conv, x, full, bias_f, params) -> dict:
             backward(np.ones_like(out), cache)
 
         closures[(name, "forward")], closures[(name, "forward+backward")] = run_forward, run_both
+        if name == "depthwise":
+            closures.update(depthwise_in_chunks(m, x, dw_w, dw_b, chunk))
     return closures
 
 
@@ -197,8 +219,17 @@ def main(argv=None) -> int:
                         metavar=("N", "C", "H", "W"))
     parser.add_argument("--filters", type=int, default=64, help="output channels F")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--chunk", type=int, default=2,
+                        help="images per call in the cache-blocked depthwise row")
+    parser.add_argument("--threads", type=int,
+                        help="threads for BLAS and PyTorch (default: the libraries' own choice); "
+                             "1 gives steadier numbers on a busy machine")
     parser.add_argument("--torch-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.threads and any(os.environ.get(v) != str(args.threads) for v in THREAD_VARIABLES):
+        # Thread pools are sized when NumPy and PyTorch load: restart with the variables set.
+        env = {**os.environ, **dict.fromkeys(THREAD_VARIABLES, str(args.threads))}
+        os.execve(sys.executable, [sys.executable, __file__, *(argv or sys.argv[1:])], env)
     if args.torch_worker:
         print(json.dumps(torch_worker(*json.loads(args.torch_worker))))
         return 0
@@ -207,11 +238,14 @@ def main(argv=None) -> int:
     standard_conv = importlib.import_module(f"{args.impl}.topic12_im2col_vectorization.im2col")
     n, c, h, w = args.shape
     f = args.filters
+    threads = os.environ.get("OMP_NUM_THREADS", "default")
     print(f"x ({n}, {c}, {h}, {w}) float32, {c} -> {f} channels, 3x3, padding 1, stride 1; "
-          f"impl {args.impl}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"impl {args.impl}; threads {threads}; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores")
     cost = costs(m, c, f, h, w)
     arrays = random_weights(np.random.default_rng(0), n, c, f, h, w, np.float32)
-    mine = interleaved_best_ms(numpy_layers(m, standard_conv, *arrays), args.rounds)
+    mine = interleaved_best_ms(numpy_layers(m, standard_conv, *arrays, args.chunk),
+                               args.rounds)
     theirs = torch_times((n, c, f, h, w), args.rounds)  # after NumPy: never concurrently
     print_report(cost, mine, theirs, n, args.rounds)
     return 0
