@@ -53,6 +53,9 @@ class Network:
         self.widths = tuple(int(w) for w in widths)
         self.bn_momentum, self.bn_eps = bn_momentum, bn_eps
         self._ones, self._zeros = {}, {}
+        # The trainer adds "whiten_b" once the whitening bias stops training: backward then
+        # skips the gradient w.r.t. the first conv group's input, the largest dx of the network.
+        self.frozen: set[str] = set()
 
     # ------------------------------------------------------------------------- parameters
     def init(self, rng: np.random.Generator, whitening_images: np.ndarray):
@@ -124,7 +127,13 @@ class Network:
                 if i == 2:
                     dout, grads[f"g{g}_conv2_w"], _ = L.conv2d_backward(dout, caches.pop())
             dout = L.maxpool2d_backward(dout, caches.pop())
-            dout, grads[f"g{g}_conv1_w"], _ = L.conv2d_backward(dout, caches.pop())
+            backward = L.conv2d_backward
+            if g == 1 and "whiten_b" in self.frozen:
+                backward = getattr(L, "conv2d_backward_weights", backward)
+            dout, grads[f"g{g}_conv1_w"], _ = backward(dout, caches.pop())
+        if "whiten_b" in self.frozen:
+            grads["whiten_b"] = np.zeros_like(cache[2], shape=(WHITEN_CHANNELS,))
+            return grads
         dout = L.relu_backward(dout, caches.pop())
         grads["whiten_b"] = dout.sum(axis=(0, 2, 3))  # whitening weights are frozen: no dx, dw
         return grads

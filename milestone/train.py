@@ -289,19 +289,25 @@ def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epo
     velocity = {k: np.zeros_like(v) for k, v in params.items()}
     rng = np.random.default_rng(cfg.seed + 1)      # leaves the run's generator untouched
     lrs, wds = hyperparameters(cfg, params)
-    warmup, timed = 2, 4
-    times = []
+    warmup, timed = 2, 3
+    times = {False: [], True: []}   # step seconds with the whitening bias training / frozen
     t_start = time.perf_counter()
-    for i in range(warmup + timed):
+    for i in range(warmup + 2 * timed):
+        frozen = i >= warmup + timed
+        net.frozen = {"whiten_b"} if frozen else set()
         t = time.perf_counter()
         idx = rng.integers(0, len(x_train), cfg.batch)
         x = pipeline.random_crop_flip(pipeline.normalize(x_train[idx], mean, std), cfg.pad, rng)
         pipeline.train_step(net, params, state, velocity, x, y_train[idx], lrs, cfg.momentum,
                             wds, True, cfg.label_smoothing)
-        times.append(time.perf_counter() - t)
-        if i == 0 and times[0] > cfg.budget / 20:   # a very slow implementation: stop measuring
+        if i >= warmup or i == 0:
+            times[frozen].append(time.perf_counter() - t)
+        if i == 0 and times[False][0] > cfg.budget / 20:   # very slow: stop measuring
             break
-    step_seconds = float(np.median(times[warmup:] if len(times) > warmup else times))
+    net.frozen = set()
+    training = float(np.median(times[False][-timed:]))
+    step_seconds = (training if not times[True] else cfg.whiten_bias_frac * training
+                    + (1 - cfg.whiten_bias_frac) * float(np.median(times[True])))
     remaining = cfg.budget - (time.perf_counter() - t_start)
     steps = cfg.margin * remaining / step_seconds
     quarters = int(steps * QUARTER / steps_per_epoch)
@@ -338,8 +344,9 @@ def _train_loop(cfg, pipeline, net, run, la, lrs, wds, x_train, y_train, mean, s
             step, b = run["step"], run["batch_index"]
             t_step = time.perf_counter()
             f = lr_factor(step, total, cfg)
-            lr = {k: v * f if (k != "whiten_b" or step < whiten_stop) else 0.0
-                  for k, v in lrs.items()}
+            if step >= whiten_stop:
+                net.frozen.add("whiten_b")
+            lr = {k: v * f if k not in net.frozen else 0.0 for k, v in lrs.items()}
             idx = run["perm"][b * cfg.batch:(b + 1) * cfg.batch]
             x = pipeline.normalize(x_train[idx], mean, std)
             x = pipeline.random_crop_flip(x, cfg.pad, rng)

@@ -20,6 +20,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from ..topic12_im2col_vectorization import im2col as _t12
 from ..topic13_pooling_strides import pooling as _t13
@@ -67,13 +68,20 @@ class _Fast:
 
 
 # ----------------------------------------------------------------------------- convolution
-def _conv_rows(xh, wm, out, start, stop, k, pad):
-    """out[start:stop] = conv of NHWC xh[start:stop] (stride 1), im2col a few images at a time."""
+def _windows(src, ho, wo, k):
+    """(n, ho, wo, k, k*C) view of NHWC src: for each output pixel and kernel row, the k*C
+    contiguous values under the kernel (adjacent pixels are adjacent in memory)."""
+    s = src.strides
+    return as_strided(src, (src.shape[0], ho, wo, k, k * src.shape[3]), (s[0], s[1], s[2], s[1], s[3]),
+                      writeable=False)
+
+
+def _im2col_chunks(xh, start, stop, k, pad, ho, wo):
+    """Yield (s, n, cols (n*ho*wo, k*k*C)) for images start:stop, a cache-sized chunk at a time."""
     _, h, w, c = xh.shape
-    ho, wo, f = out.shape[1:]
     per = max(1, min(stop - start, CHUNK_BYTES // (ho * wo * k * k * c * 4)))
     xp = np.zeros((per, h + 2 * pad, w + 2 * pad, c), np.float32) if pad else None
-    cols = np.empty((per, ho, wo, k, k, c), np.float32)
+    cols = np.empty((per, ho, wo, k, k * c), np.float32)
     for s in range(start, stop, per):
         n = min(stop, s + per) - s
         if pad:
@@ -81,31 +89,23 @@ def _conv_rows(xh, wm, out, start, stop, k, pad):
             src = xp[:n]
         else:
             src = xh[s:s + n]
-        for i in range(k):
-            for j in range(k):
-                cols[:n, :, :, i, j] = src[:, i:i + ho, j:j + wo]
-        np.matmul(cols[:n].reshape(-1, k * k * c), wm, out=out[s:s + n].reshape(-1, f))
+        cols[:n] = _windows(src, ho, wo, k)
+        yield s, n, cols[:n].reshape(-1, k * k * c)
+
+
+def _conv_rows(xh, wm, out, start, stop, k, pad):
+    """out[start:stop] = stride-1 convolution of NHWC xh[start:stop] (weights as rows wm)."""
+    ho, wo, f = out.shape[1:]
+    for s, n, cols in _im2col_chunks(xh, start, stop, k, pad, ho, wo):
+        np.matmul(cols, wm, out=out[s:s + n].reshape(-1, f))
 
 
 def _conv_dw_rows(xh, dh, k, pad, start, stop):
     """Partial weight gradient (k*k*C, F) from images start:stop."""
-    _, h, w, c = xh.shape
     ho, wo, f = dh.shape[1:]
-    per = max(1, min(stop - start, CHUNK_BYTES // (ho * wo * k * k * c * 4)))
-    xp = np.zeros((per, h + 2 * pad, w + 2 * pad, c), np.float32) if pad else None
-    cols = np.empty((per, ho, wo, k, k, c), np.float32)
-    dw = np.zeros((k * k * c, f), np.float32)
-    for s in range(start, stop, per):
-        n = min(stop, s + per) - s
-        if pad:
-            xp[:n, pad:pad + h, pad:pad + w] = xh[s:s + n]
-            src = xp[:n]
-        else:
-            src = xh[s:s + n]
-        for i in range(k):
-            for j in range(k):
-                cols[:n, :, :, i, j] = src[:, i:i + ho, j:j + wo]
-        dw += cols[:n].reshape(-1, k * k * c).T @ dh[s:s + n].reshape(-1, f)
+    dw = np.zeros((k * k * xh.shape[3], f), np.float32)
+    for s, n, cols in _im2col_chunks(xh, start, stop, k, pad, ho, wo):
+        dw += cols.T @ dh[s:s + n].reshape(-1, f)
     return dw
 
 
@@ -130,16 +130,28 @@ def conv2d_backward(dout, cache):
     if not isinstance(cache, _Fast):
         return _t12.conv2d_backward(dout, cache)
     xh, w, p = cache.data
-    f, c, k, _ = w.shape
+    k = w.shape[2]
     dh = _nhwc(dout.astype(np.float32, copy=False))
-    dw = sum(_parallel(lambda a, z: _conv_dw_rows(xh, dh, k, p, a, z), len(xh)))
-    dw = np.ascontiguousarray(dw.reshape(k, k, c, f).transpose(3, 2, 0, 1))
-    db = dh.reshape(-1, f).sum(0)
+    _, dw, db = conv2d_backward_weights(dout, cache)
     # dx is the full convolution of dout with the flipped, transposed kernel
+    f, c = w.shape[:2]
     wflip = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1)).reshape(k * k * f, c)
     dx = np.empty(xh.shape, np.float32)
     _parallel(lambda a, z: _conv_rows(dh, wflip, dx, a, z, k, k - 1 - p), len(xh))
     return dx.transpose(0, 3, 1, 2), dw, db
+
+
+def conv2d_backward_weights(dout, cache):
+    """(None, dw, db): conv2d_backward without dx, for a layer whose input needs no gradient
+    (the network's first trained conv once the whitening bias is frozen)."""
+    if not isinstance(cache, _Fast):
+        return (None, *_t12.conv2d_backward(dout, cache)[1:])
+    xh, w, p = cache.data
+    f, c, k, _ = w.shape
+    dh = _nhwc(dout.astype(np.float32, copy=False))
+    dw = sum(_parallel(lambda a, z: _conv_dw_rows(xh, dh, k, p, a, z), len(xh)))
+    dw = np.ascontiguousarray(dw.reshape(k, k, c, f).transpose(3, 2, 0, 1))
+    return None, dw, dh.reshape(-1, f).sum(0)
 
 
 # ----------------------------------------------------------------------------- max pooling
@@ -172,13 +184,15 @@ def maxpool2d_backward(dout, cache):
     def part(a, z):
         win = xh[a:z, :ho * k[0], :wo * k[1]].reshape(z - a, ho, k[0], wo, k[1], c)
         dwin = dx[a:z, :ho * k[0], :wo * k[1]].reshape(z - a, ho, k[0], wo, k[1], c)
-        taken = np.zeros(out[a:z].shape, bool)
-        for i in range(k[0]):           # row-major window order: ties go to the first maximum
-            for j in range(k[1]):
-                hit = win[:, :, i, :, j] == out[a:z]
-                hit &= ~taken
-                taken |= hit
-                np.multiply(dh[a:z], hit, out=dwin[:, :, i, :, j])
+        pooled = out[a:z, :, None, :, None]
+        hit = win == pooled
+        if np.count_nonzero(hit) != pooled.size:  # ties: the first maximum in row-major order
+            taken = np.zeros(out[a:z].shape, bool)
+            for i in range(k[0]):
+                for j in range(k[1]):
+                    hit[:, :, i, :, j] &= ~taken
+                    taken |= hit[:, :, i, :, j]
+        np.multiply(hit, dh[a:z, :, None, :, None], out=dwin)
 
     _parallel(part, n)
     return dx.transpose(0, 3, 1, 2)
