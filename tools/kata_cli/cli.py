@@ -6,6 +6,7 @@ import argparse
 import os
 import shutil
 import sys
+import textwrap
 import time
 from datetime import datetime
 from pathlib import Path
@@ -343,7 +344,9 @@ def show_watch(topic: Topic, result: TopicResult, out: Out, all_topics: list[Top
     if "./kata hint" not in first.message:
         notes.append(f"Stuck? `./kata hint {topic.number}` shows the next hint; the brief is "
                      f"{topic.brief}.")
-    out("\n" + " ".join(note for note in notes if note))
+    width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+    out("\n" + textwrap.fill(" ".join(note for note in notes if note), width,
+                             break_long_words=False, break_on_hyphens=False))
 
 
 def _indent(text: str, lines: int = MESSAGE_LINES) -> str:
