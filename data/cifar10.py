@@ -71,10 +71,10 @@ def find_batches_dir(data_dir: str | os.PathLike | None = None, download: bool =
     if not archive.is_file():
         if given or not download:
             raise CifarError(_where_to_put_it(root, "no CIFAR-10 batch files or archive found"))
-        _download(URL, archive, MD5, quiet)
-    elif not quiet:
-        print(f"checking {archive} ...", flush=True)
-    if not given or archive.is_file():
+        _download(URL, archive, MD5, quiet)   # md5-checked before it is renamed into place
+    else:
+        if not quiet:
+            print(f"checking {archive} ...", flush=True)
         _check_md5(archive, MD5)
     return _extract(archive, root, quiet)
 
@@ -91,13 +91,18 @@ def _download(url: str, dest: Path, md5: str, quiet: bool) -> None:
     part = dest.with_name(dest.name + ".part")
     dest.parent.mkdir(parents=True, exist_ok=True)
     have = part.stat().st_size if part.exists() else 0
-    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
     try:
-        response = urllib.request.urlopen(request, timeout=30)
+        try:
+            response = _open(url, have)
+        except urllib.error.HTTPError as err:
+            if err.code != 416 or not have:  # 416: the server cannot resume; start afresh
+                raise
+            part.unlink()
+            have, response = 0, _open(url, 0)
     except (urllib.error.URLError, OSError) as err:
         raise CifarError(_where_to_put_it(dest.parent, f"download failed ({err})")) from None
     with response:
-        resumed = have and response.status == 206
+        resumed = have and getattr(response, "status", None) == 206
         total = int(response.headers.get("Content-Length") or 0) + (have if resumed else 0)
         done = have if resumed else 0
         start, last = time.perf_counter(), 0.0
@@ -120,6 +125,12 @@ def _download(url: str, dest: Path, md5: str, quiet: bool) -> None:
         part.unlink(missing_ok=True)  # corrupt: the next run starts afresh
         raise
     os.replace(part, dest)
+
+
+def _open(url: str, have: int):
+    """urlopen, asking for the bytes after the first `have` (to resume a .part file)."""
+    headers = {"Range": f"bytes={have}-"} if have else {}
+    return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30)
 
 
 def _check_md5(path: Path, expected: str) -> None:
