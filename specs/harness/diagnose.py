@@ -17,6 +17,7 @@ names the hint command and the brief of the topic whose spec is running.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 
@@ -27,7 +28,7 @@ RELATION_RTOL = 1e-5  # relative to the array's scale: float32 rounding stays we
 RELATION_SHARE = 1e-3  # and a relation must explain all but this share of the error
 MAX_SHIFT = 2
 PROBE = 64  # elements compared before whole arrays
-MAX_SLICES = 32  # samples/channels compared pairwise when looking for a mix-up
+MAX_SLICES = 64  # samples/channels/rows/columns compared pairwise when looking for a mix-up
 ZERO_FLOOR = 1e-3  # values under this fraction of the largest expected magnitude count as zero
 SMALL_ERROR = 1e-3  # errors under this fraction of the largest expected magnitude are "small"
 MOSTLY = 0.9  # this share of the non-zero elements wrong counts as "nearly every element"
@@ -100,7 +101,8 @@ def _whole_array_relation(got: np.ndarray, expected: np.ndarray) -> list[str]:
                 "array (or is it computed and then dropped)?"]
     scale = float(np.max(np.abs(expected)))
     tol = min(RELATION_RTOL * scale, RELATION_SHARE * float(np.max(np.abs(got - expected))))
-    for finder in (_constant_factor, _constant_offset, _orientation, _shift, _axis_mixup):
+    for finder in (_constant_factor, _constant_offset, _orientation, _shift, _axis_mixup,
+                   _reshaped_not_transposed, _same_numbers_elsewhere):
         found = finder(got, expected, tol)
         if found:
             return found
@@ -208,15 +210,15 @@ def _moves(dy: int, dx: int) -> str:
 
 
 def _axis_mixup(got, expected, tol) -> list[str]:
-    if got.ndim < 3:
+    if got.ndim < 2:
         return []
     if got.ndim == 4 and got.shape[0] == got.shape[1] and \
             _close(got, np.swapaxes(expected, 0, 1), tol):
         return ["Your result is the expected one with the batch and channel axes swapped: "
                 "keep NCHW order (batch, channels, height, width)."]
-    nouns = ("sample", "channel") if got.ndim == 4 else ("index", "index")
-    for axis, noun in zip((0, 1), nouns):
-        if got.ndim - axis < 3 or not 2 <= got.shape[axis] <= MAX_SLICES:
+    nouns = {2: ("row", "column"), 3: ("index",), 4: ("sample", "channel")}[min(got.ndim, 4)]
+    for axis, noun in enumerate(nouns):
+        if not 2 <= got.shape[axis] <= MAX_SLICES:
             continue
         mapping = _slice_mapping(got, expected, axis, tol)
         moved = {mine: theirs for mine, theirs in mapping.items() if mine != theirs}
@@ -229,20 +231,46 @@ def _axis_mixup(got, expected, tol) -> list[str]:
         pairs = ", ".join(f"your {noun} {mine} is the expected {noun} {theirs}"
                           for mine, theirs in sorted(moved.items())[:3])
         return [f"Some {noun}s are in the wrong place ({pairs}): an index over axis {axis} is "
-                f"mixed up (the order of axes in a reshape or transpose?)."]
+                f"mixed up (the order in which you flatten, or of the axes in a reshape or "
+                f"transpose?)."]
     return []
 
 
 def _slice_mapping(got, expected, axis: int, tol: float) -> dict[int, int]:
-    """your slice i -> the expected slice j it equals (only slices that equal one)."""
+    """your slice i -> the expected slice j it equals (i itself when it matches; only slices
+    that equal one)."""
     mapping = {}
     mine_slices, their_slices = np.moveaxis(got, axis, 0), np.moveaxis(expected, axis, 0)  # views
     for mine in range(got.shape[axis]):
-        for theirs in range(expected.shape[axis]):
+        order = [mine] + [i for i in range(expected.shape[axis]) if i != mine]
+        for theirs in order:
             if _close(mine_slices[mine], their_slices[theirs], tol):
                 mapping[mine] = theirs
                 break
     return mapping
+
+
+def _reshaped_not_transposed(got, expected, tol) -> list[str]:
+    """got == expected with its axes permuted, then reshaped back to the expected shape."""
+    if not 2 <= got.ndim <= 4:
+        return []
+    for perm in itertools.permutations(range(got.ndim)):
+        if perm == tuple(range(got.ndim)):
+            continue
+        if _close(got, expected.transpose(perm).reshape(got.shape), tol):
+            return [f"Your result holds the expected numbers in another order: it is the "
+                    f"expected one with its axes in the order {perm}, reshaped to this shape. A "
+                    f"reshape where a transpose belongs? (reshape never moves numbers between "
+                    f"axes; transpose does.)"]
+    return []
+
+
+def _same_numbers_elsewhere(got, expected, tol) -> list[str]:
+    if not _close(np.sort(got, axis=None), np.sort(expected, axis=None), tol):
+        return []
+    return ["Your result has exactly the expected numbers, in other places: the arithmetic is "
+            "right and the indexing is not (an axis order, a flattening order, or a reshape "
+            "where a transpose belongs)."]
 
 
 # ---- where the wrong elements are -----------------------------------------------------------

@@ -260,3 +260,22 @@ def test_nearly_everything_wrong():
     got = e * 2 + np.linspace(0, 1, 100).reshape(e.shape)
     got[0, 0, 4, 4] = e[0, 0, 4, 4]
     assert "Nearly every element is wrong" in _explain(got, e)
+
+
+def test_columns_in_another_order():
+    e = _expected((6, 5))
+    text = _explain(e[:, [0, 2, 1, 3, 4]], e)
+    assert "your column 1 is the expected column 2" in text and "flatten" in text
+
+
+def test_reshape_where_a_transpose_belongs():
+    e = _expected((2, 3, 2, 2))
+    text = _explain(e.transpose(1, 0, 2, 3).reshape(e.shape), e)
+    assert "axes in the order (1, 0, 2, 3), reshaped" in text
+
+
+def test_same_numbers_in_other_places():
+    e = _expected((4, 4, 3))
+    flat = e.ravel().copy()
+    flat[[0, 7, 20]] = flat[[20, 0, 7]]
+    assert "exactly the expected numbers, in other places" in _explain(flat.reshape(e.shape), e)
