@@ -60,12 +60,14 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
     worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(errors), np.inf, errors))),
                              errors.shape)
     index = ", ".join(str(int(i)) for i in worst)
-    lines = [
-        f"{what} does not match {reference}.",
-        f"  worst element [{index}]: expected {expected[worst]:.6g}, got {got[worst]:.6g} "
-        f"(relative error {errors[worst]:.1e}, tolerance {rtol:.0e})",
-        f"  {int(bad.sum())} of {bad.size} elements are off.",
-    ]
+    numbers = (f"expected {expected[worst]:.6g}, got {got[worst]:.6g} (relative error "
+               f"{errors[worst]:.1e}, tolerance {rtol:.0e})")
+    lines = [f"{what} does not match {reference}."]
+    if bad.size == 1:
+        lines.append(f"  {numbers}")
+    else:
+        lines += [f"  worst element [{index}]: {numbers}",
+                  f"  {int(bad.sum())} of {bad.size} elements are off."]
     # Sentences are wrapped for a terminal; map rows (which start with spaces) are kept.
     lines += [f"  {sentence}" if sentence.startswith(" ") else _wrapped(sentence)
               for sentence in explain_mismatch(got, expected, bad)]

@@ -44,6 +44,12 @@ def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> 
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape or not bad.any():
         return []
+    if not np.all(np.isfinite(got)):
+        return ["Your result holds NaN or inf. Usual causes: exp of a large number (subtract the "
+                "maximum first), log of 0, 0/0 (an epsilon missing), or an array made with "
+                "np.empty and never fully written."]
+    if got.size == 1:
+        return []
     if not np.any(expected):
         return ["Every expected value is 0 here. If it comes from finite differences, your "
                 "forward does not depend on this input at all: is it used in the forward?"]
@@ -55,7 +61,8 @@ def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> 
     if largest < SMALL_ERROR:
         return [f"The differences are small (at most {largest:.1e} of the largest value): the "
                 f"method is right and a detail differs, such as where an epsilon goes (inside "
-                f"the square root?), a biased vs an unbiased variance, or float32 intermediates."]
+                f"the square root?), a biased vs an unbiased variance, the order of two "
+                f"updates, or float32 intermediates."]
     signal = np.abs(expected) > ZERO_FLOOR * scale
     if bad.all() or bad[signal].mean() >= MOSTLY:
         nearly = "" if bad[signal].all() else "Nearly e"
@@ -137,8 +144,9 @@ def _factor_names(factor: float, shape: tuple[int, ...]) -> str:
     """' 6 is ...' when the factor equals a size of the result's axes (or a product of them)."""
     if len(shape) < 2:
         return ""
-    names = ["N (axis 0)", "C (axis 1)", "H", "W"] if len(shape) == 4 else \
-        [f"axis {i}" for i in range(len(shape))]
+    names = {4: ["N (axis 0)", "C (axis 1)", "H", "W"],
+             2: ["the size of axis 0 (the batch size, if rows are samples)", "the size of axis 1"],
+             }.get(len(shape), [f"the size of axis {i}" for i in range(len(shape))])
     candidates = {}
     for i, size in enumerate(shape):
         candidates.setdefault(size, names[i])

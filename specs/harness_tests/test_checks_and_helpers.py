@@ -57,6 +57,13 @@ def test_expect_close_passes_and_explains():
     assert "6 of 6 elements are off" in text and "Every element is wrong" in text
 
 
+def test_expect_close_on_one_value():
+    with pytest.raises(Failed) as failure:
+        expect_close(np.array(3.0), np.array(2.0), "loss")
+    assert str(failure.value) == ("loss does not match the reference.\n  expected 2, got 3 (relative "
+                                  "error 5.0e-01, tolerance 1e-07)")
+
+
 def test_expect_close_counts_nan_as_wrong_and_checks_shape():
     expected = np.ones((2, 2))
     got = expected.copy()

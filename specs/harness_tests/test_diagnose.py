@@ -45,7 +45,8 @@ def test_constant_factor_named_after_an_axis():
     assert "equals H*W" in _explain(e / 42, e)
     assert "equals C (axis 1)" in _explain(e * 3, e)
     assert "equals N*H*W" in _explain(e * 84, e)
-    assert "equals axis 1" in _explain(_expected((4, 5)) * 5, _expected((4, 5)))
+    assert "equals the size of axis 1 of" in _explain(_expected((4, 5)) * 5, _expected((4, 5)))
+    assert "equals the size of axis 2 of" in _explain(_expected((2, 3, 5)) * 5, _expected((2, 3, 5)))
     assert "Here the factor" not in _explain(_expected((4,)) * 4, _expected((4,)))
 
 
@@ -279,3 +280,11 @@ def test_same_numbers_in_other_places():
     flat = e.ravel().copy()
     flat[[0, 7, 20]] = flat[[20, 0, 7]]
     assert "exactly the expected numbers, in other places" in _explain(flat.reshape(e.shape), e)
+
+
+def test_nan_and_single_values():
+    e = _expected((2, 3))
+    got = e.copy()
+    got[1, 1] = np.nan
+    assert "holds NaN or inf" in " ".join(explain_mismatch(got, e, np.isnan(got)))
+    assert _explain(np.array(2.0), np.array(1.0)) == ""
