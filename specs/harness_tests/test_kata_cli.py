@@ -219,6 +219,20 @@ def test_hint_command_walks_the_tiers(repo, capsys):
     assert "You have not seen any hint" in capsys.readouterr().out
 
 
+def test_topic_defaults_to_the_first_not_green(repo, capsys):
+    assert kata(repo, "hint") == 0
+    captured = capsys.readouterr()
+    assert "(topic 11: the first one not green yet)" in captured.err and "## forward" in captured.out
+    assert kata(repo, "hint", "back") == 0
+    assert "## backward" in capsys.readouterr().out
+    assert kata(repo, "hint", "12x") == 2 and "no topic '12x'" in capsys.readouterr().err
+    state = repo / ".kata" / "state.json"
+    state.write_text(json.dumps({"results": {"topic11_conv": {"fingerprint": "", "result": vars(
+        TopicResult(11, 1, 1))}}}))
+    assert kata(repo, "watch") == 2
+    assert "every topic is green" in capsys.readouterr().err
+
+
 def test_hint_problems_are_one_line(repo, capsys):
     assert kata(repo, "hint", "12") == 2
     assert "topic 12 has no hints yet" in capsys.readouterr().err

@@ -161,8 +161,31 @@ def cmd_check(args, out: Out) -> int:
     return 0 if len(green) == len(topics) else 1
 
 
+def current_topic(root: Path) -> Topic:
+    """The first topic with specs that is not green yet (by the last results seen)."""
+    state = State(root)
+    for topic in discover(root):
+        last = state.last_result(topic.folder)
+        if topic.has_specs() and not (last and TopicResult.from_json(last).green):
+            print(f"(topic {topic.number}: the first one not green yet)", file=sys.stderr)
+            return topic
+    raise KataError("every topic is green: name one, e.g. `./kata watch 17`.")
+
+
+def _topic_and_function(args) -> tuple[Topic, str | None]:
+    """`hint`, `hint 11`, `hint 11 f` or `hint f` (f in the current topic)."""
+    if args.topic is None:
+        return current_topic(args.root), None
+    try:
+        return resolve(args.topic, args.root), args.function
+    except KataError:
+        if args.function is not None or not args.topic[0].isalpha() or args.topic.startswith("topic"):
+            raise
+        return current_topic(args.root), args.topic
+
+
 def cmd_hint(args, out: Out) -> int:
-    topic = resolve(args.topic, args.root)
+    topic, args.function = _topic_and_function(args)
     if not topic.hints_path.exists():
         raise KataError(f"topic {topic.number} has no hints yet ({topic.relative(topic.hints_path)} "
                         f"is missing); the brief is {topic.brief}.")
@@ -261,7 +284,7 @@ def cmd_reset(args, out: Out) -> int:
 
 
 def cmd_watch(args, out: Out) -> int:
-    topic = resolve(args.topic, args.root)
+    topic = resolve(args.topic, args.root) if args.topic else current_topic(args.root)
     if not topic.has_specs():
         raise KataError(f"topic {topic.number} has no specs yet ({topic.relative(topic.specs_dir)}).")
     require_kata_files(topic)
@@ -377,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Run topic N's specs, show a progress line and the first "
                                        "failing spec's message, and run them again whenever a "
                                        "file under katas/ is saved. Ctrl-C stops.")
-    watch.add_argument("topic", help=topic_help)
+    watch.add_argument("topic", nargs="?", help=topic_help + " (default: the first not green)")
     watch.add_argument("--once", action="store_true", help="run once and exit (0 when green)")
     watch.set_defaults(run=cmd_watch)
 
@@ -386,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "(nudge), then 2 (approach), then 3 (nearly the code), for "
                                       "the function your first failing spec is about (or the "
                                       "first function with hints left).")
-    hint.add_argument("topic", help=topic_help)
+    hint.add_argument("topic", nargs="?", help=topic_help + " (default: the first not green)")
     hint.add_argument("function", nargs="?", help="the function to get a hint for (default: "
                                                   "the one you are stuck on)")
     group = hint.add_mutually_exclusive_group()
