@@ -167,9 +167,10 @@ def _constant_offset(got, expected, tol) -> list[str]:
     if got.ndim >= 2 and got.shape[1] > 1:
         per_channel = difference.mean(axis=tuple(a for a in range(got.ndim) if a != 1), keepdims=True)
         if _close(difference, np.broadcast_to(per_channel, got.shape), tol):
-            return ["Your result differs from the expected one by an amount that depends only on "
-                    "the channel (axis 1): that is how a bias looks when it is missing, added "
-                    "twice, or taken from the wrong filter/channel."]
+            axis = "the channel (axis 1)" if got.ndim >= 3 else "the column (axis 1)"
+            return [f"Your result differs from the expected one by an amount that depends only on "
+                    f"{axis}: that is how a bias looks when it is missing, added twice, or taken "
+                    f"from the wrong filter/channel."]
     return []
 
 

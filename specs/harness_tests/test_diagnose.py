@@ -62,6 +62,8 @@ def test_constant_offset_and_per_channel_bias():
     assert "plus 0.5 everywhere" in _explain(e + 0.5, e)
     bias = np.array([0.1, -0.4, 0.7]).reshape(1, 3, 1, 1)
     assert "depends only on the channel" in _explain(e + bias, e)
+    e2 = _expected((4, 3))
+    assert "depends only on the column" in _explain(e2 + bias.ravel(), e2)
 
 
 def test_orientation():
