@@ -97,17 +97,37 @@ class Network:
                 if i == 2:
                     out, c = L.conv2d_forward(out, params[f"g{g}_conv2_w"], zeros, 1, 1)
                     caches.append(c)
-                out, c = L.batchnorm2d_forward(out, ones, params[f"g{g}_bn{i}_beta"],
-                                               state[f"g{g}_bn{i}"], train,
-                                               self.bn_momentum, self.bn_eps)
-                caches.append(c)
-                out, c = L.relu_forward(out)
-                caches.append(c)
+                out = self._bn_relu_forward(out, ones, params[f"g{g}_bn{i}_beta"],
+                                            state[f"g{g}_bn{i}"], train, caches)
         out, c = L.maxpool2d_forward(out, out.shape[2])  # 3x3 -> 1x1
         caches.append(c)
         feats = out.reshape(len(out), -1)
         logits = (feats @ params["fc_w"].T) * np.float32(LOGIT_SCALE)
         return logits.astype(x.dtype, copy=False), (caches, feats, params["fc_w"], out.shape)
+
+    def _bn_relu_forward(self, x, gamma, beta, bn_state, train, caches):
+        """relu(BN(x)); one fused call when the layer set offers it (the reference's fast path)."""
+        L = self.layers
+        fused = getattr(L, "batchnorm2d_relu_forward", None)
+        if fused is not None:
+            out, c = fused(x, gamma, beta, bn_state, train, self.bn_momentum, self.bn_eps)
+            caches.append(c)
+            return out
+        out, c = L.batchnorm2d_forward(x, gamma, beta, bn_state, train, self.bn_momentum,
+                                       self.bn_eps)
+        caches.append(c)
+        out, c = L.relu_forward(out)
+        caches.append(c)
+        return out
+
+    def _bn_relu_backward(self, dout, caches):
+        """(dx, dbeta) through relu(BN(x)), popping what _bn_relu_forward pushed."""
+        L = self.layers
+        fused = getattr(L, "batchnorm2d_relu_backward", None)
+        if fused is None:
+            dout = L.relu_backward(dout, caches.pop())
+        dx, _, dbeta = (fused or L.batchnorm2d_backward)(dout, caches.pop())
+        return dx, dbeta
 
     # ------------------------------------------------------------------------- backward
     def backward(self, dlogits, cache):
@@ -122,8 +142,7 @@ class Network:
         dout = L.maxpool2d_backward(dout, caches.pop())
         for g in reversed(range(1, len(self.widths) + 1)):
             for i in (2, 1):
-                dout = L.relu_backward(dout, caches.pop())
-                dout, _, grads[f"g{g}_bn{i}_beta"] = L.batchnorm2d_backward(dout, caches.pop())
+                dout, grads[f"g{g}_bn{i}_beta"] = self._bn_relu_backward(dout, caches)
                 if i == 2:
                     dout, grads[f"g{g}_conv2_w"], _ = L.conv2d_backward(dout, caches.pop())
             dout = L.maxpool2d_backward(dout, caches.pop())

@@ -31,7 +31,7 @@ FAST = os.environ.get("KATA_FAST_LAYERS", "1") != "0"
 # OpenBLAS oversubscribe the cores and wait on each other (10-50x slower).
 THREADS = (max(1, int(os.environ.get("KATA_THREADS", os.cpu_count() or 1)))
            if os.environ.get("OPENBLAS_NUM_THREADS") == "1" else 1)
-CHUNK_BYTES = 2 << 20  # im2col rows built and multiplied at a time, per thread (cache-sized)
+CHUNK_BYTES = 1 << 20  # im2col rows built and multiplied at a time, per thread (cache-sized)
 _POOL = ThreadPoolExecutor(THREADS) if THREADS > 1 else None
 
 
@@ -260,6 +260,87 @@ def batchnorm2d_backward(dout, cache):
         np.subtract(d2[a:z], dx[a:z], out=dx[a:z])
         dx[a:z] -= shift
         dx[a:z] *= k
+
+    _parallel(part, m)
+    return (dx.reshape(shape).transpose(0, 3, 1, 2), dgamma.astype(np.float32),
+            dbeta.astype(np.float32))
+
+
+# ----------------------------------------------------------------------------- BN + ReLU
+def _channel_sums(a2, b2=None):
+    """Per-channel sums of a2 (M, C) and of a2 * b2 (or a2 * a2), with BLAS accumulation:
+    ones @ a2 and the diagonal of a2.T @ b2 (C*C*M flops: cheap for C <= 128, and accurate)."""
+    b2 = a2 if b2 is None else b2
+
+    def part(s, z):
+        ones = np.ones(z - s, np.float32)
+        return (ones @ a2[s:z]).astype(np.float64), np.diag(a2[s:z].T @ b2[s:z]).astype(np.float64)
+    parts = _parallel(part, len(a2))
+    return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+
+def batchnorm2d_relu_forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):
+    """relu(batchnorm2d_forward(x, ...)) in a few passes: the network uses it when the layer set
+    has it (the reference does; the learner's Topics 14 layers are used one by one)."""
+    if not _fast_ok(x):
+        out, bn_cache = batchnorm2d_forward(x, gamma, beta, state, train, momentum, eps)
+        out, relu_cache = relu_forward(out)
+        return out, ("split", bn_cache, relu_cache)
+    xh = _nhwc(x)
+    n, h, w, c = xh.shape
+    m = n * h * w
+    x2 = xh.reshape(m, c)
+    if train:
+        total, squares = _channel_sums(x2)
+        mean = total / m
+        var = np.maximum(squares / m - mean * mean, 0.0)
+        old_mean, old_var = state["running_mean"], state["running_var"]
+        state["running_mean"] = ((1 - momentum) * old_mean + momentum * mean).astype(old_mean.dtype)
+        state["running_var"] = ((1 - momentum) * old_var
+                                + momentum * var * (m / max(m - 1, 1))).astype(old_var.dtype)
+    else:
+        mean = np.asarray(state["running_mean"], np.float64)
+        var = np.asarray(state["running_var"], np.float64)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    scale = gamma.astype(np.float64) * inv_std
+    a32, b32 = scale.astype(np.float32), (beta - mean * scale).astype(np.float32)
+    out = np.empty_like(x2)
+
+    def part(s, z):
+        np.multiply(x2[s:z], a32, out=out[s:z])
+        out[s:z] += b32
+        np.maximum(out[s:z], 0, out=out[s:z])
+
+    _parallel(part, m)
+    cache = _Fast(x2, out, mean, inv_std, scale, train, (n, h, w, c))
+    return out.reshape(n, h, w, c).transpose(0, 3, 1, 2), cache
+
+
+def batchnorm2d_relu_backward(dout, cache):
+    """(dx, dgamma, dbeta) of batchnorm2d_relu_forward."""
+    if not isinstance(cache, _Fast):
+        _, bn_cache, relu_cache = cache
+        return batchnorm2d_backward(relu_backward(dout, relu_cache), bn_cache)
+    x2, out, mean, inv_std, scale, train, shape = cache.data
+    m, c = x2.shape
+    d2 = _nhwc(dout.astype(np.float32, copy=False)).reshape(m, c)
+    dy = np.empty_like(d2)
+    _parallel(lambda s, z: np.multiply(d2[s:z], out[s:z] > 0, out=dy[s:z]), m)
+    dbeta, dy_x = _channel_sums(dy, x2)
+    dgamma = inv_std * (dy_x - mean * dbeta)           # sum(dy * xhat)
+    if train:  # dx = scale * (dy - mean(dy) - xhat * mean(dy * xhat)) = a*dy + p*x + q
+        p = -scale * dgamma * inv_std / m
+        q = -scale * dbeta / m - p * mean
+    else:
+        p = q = np.zeros(c)
+    a32, p32, q32 = scale.astype(np.float32), p.astype(np.float32), q.astype(np.float32)
+    dx = np.empty_like(d2)
+
+    def part(s, z):
+        np.multiply(dy[s:z], a32, out=dx[s:z])
+        if train:
+            dx[s:z] += x2[s:z] * p32
+            dx[s:z] += q32
 
     _parallel(part, m)
     return (dx.reshape(shape).transpose(0, 3, 1, 2), dgamma.astype(np.float32),
