@@ -23,11 +23,10 @@ import numpy as np
 
 def check_num_groups(num_channels, num_groups):
     """Raise a ValueError unless `num_groups` is a positive divisor of `num_channels`."""
-    if not isinstance(num_groups, (int, np.integer)) or num_groups < 1:
-        raise ValueError(f"num_groups must be a positive int, got {num_groups!r}")
-    if num_channels % num_groups != 0:
-        raise ValueError(f"num_groups={num_groups} does not divide the {num_channels} channels "
-                         f"(C={num_channels}): every group must hold C // num_groups channels")
+    positive_int = isinstance(num_groups, (int, np.integer)) and num_groups >= 1
+    if not (positive_int and num_channels % num_groups == 0):
+        raise ValueError(f"num_groups must be a positive int that divides the channel count: "
+                         f"got num_groups={num_groups!r} for C={num_channels}")
 
 
 def per_channel(values):
