@@ -155,6 +155,12 @@ def conv2d_backward_weights(dout, cache):
 
 
 # ----------------------------------------------------------------------------- max pooling
+def _window_slices(arr, k, ho, wo):
+    """The k*k strided views arr[:, i::k, j::k] cropped to (ho, wo), in row-major window order."""
+    return [arr[:, i:i + ho * k[0]:k[0], j:j + wo * k[1]:k[1]]
+            for i in range(k[0]) for j in range(k[1])]
+
+
 def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
     k = _pair(kernel_size)
     if not (_fast_ok(x) and (stride is None or _pair(stride) == k) and _pair(padding) == (0, 0)):
@@ -165,8 +171,10 @@ def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
     out = np.empty((n, ho, wo, c), np.float32)
 
     def part(a, z):
-        win = xh[a:z, :ho * k[0], :wo * k[1]].reshape(z - a, ho, k[0], wo, k[1], c)
-        np.max(win, axis=(2, 4), out=out[a:z])
+        first, *rest = _window_slices(xh[a:z], k, ho, wo)
+        np.maximum(first, rest[0], out=out[a:z]) if rest else np.copyto(out[a:z], first)
+        for other in rest[1:]:
+            np.maximum(out[a:z], other, out=out[a:z])
 
     _parallel(part, n)
     return out.transpose(0, 3, 1, 2), _Fast(xh, out, k)
@@ -179,7 +187,9 @@ def maxpool2d_backward(dout, cache):
     n, h, w, c = xh.shape
     ho, wo = out.shape[1:3]
     dh = _nhwc(dout.astype(np.float32, copy=False))
-    dx = np.zeros_like(xh)
+    dx = np.empty_like(xh)
+    dx[:, ho * k[0]:] = 0   # rows and columns no window covers
+    dx[:, :, wo * k[1]:] = 0
 
     def part(a, z):
         win = xh[a:z, :ho * k[0], :wo * k[1]].reshape(z - a, ho, k[0], wo, k[1], c)
