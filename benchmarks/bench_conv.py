@@ -5,10 +5,12 @@
     python benchmarks/bench_conv.py --quick          # three small cases, a few seconds
 
 Variants, forward and backward, float32, 3x3 kernel, stride 1, padding 1:
-- naive:  Topic 11 `conv2d_forward_naive` / `conv2d_backward_naive` (a loop over output positions)
-- im2col: Topic 12 `conv2d_forward` / `conv2d_backward` (one large matrix product)
-- torch:  `torch.nn.functional.conv2d` and autograd, on the CPU (the yardstick, when installed:
-          `pip install torch==2.13.0`)
+- naive:    Topic 11 `conv2d_forward_naive` / `conv2d_backward_naive` (a loop over output positions)
+- textbook: the plain im2col method of Topic 12's hints (benchmarks/textbook_im2col.py): the full
+            column matrix and a col2im scatter, whatever --impl says
+- im2col:   Topic 12 `conv2d_forward` / `conv2d_backward` (yours with --impl katas)
+- torch:    `torch.nn.functional.conv2d` and autograd, on the CPU (the yardstick, when installed:
+            `pip install torch==2.13.0`)
 
 Each variant runs in its own process: NumPy's and PyTorch's thread pools slow each other down when
 they alternate in one process. Reported per case and variant: the median time of the forward and
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conv_variants import VARIANTS, Case, run_worker  # noqa: E402
+from conv_variants import KERNEL, VARIANTS, Case, run_worker  # noqa: E402
 
 OUT_DIR = REPO_ROOT / "benchmarks" / "out"
 TORCH_INSTALL = "pip install torch==2.13.0"
@@ -54,16 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return run_worker(args.worker, args.impl, [Case(**c) for c in json.loads(args.cases)],
-                          args.min_seconds)
+                          args.min_seconds, memory=args.memory)
 
     cases = sweep_cases(args.quick)
-    results = {}
-    for variant in VARIANTS:
-        chosen = [c for c in cases if variant != "naive" or c.naive]
-        results[variant] = run_in_subprocess(variant, args.impl, chosen, args.min_seconds)
+    results = measure_in_rounds(cases, args.impl, args.rounds, args.min_seconds)
     rows = merge(cases, results)
 
-    print_table(rows, args.impl)
+    print_table(rows, args.impl, args.rounds)
     headline = milestone_ratio(rows)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "conv_benchmark.json").write_text(json.dumps(
@@ -82,24 +82,59 @@ def parse_args(argv):
     parser.add_argument("--impl", choices=("katas", "solutions"), default="solutions",
                         help="whose Topic 11/12 code to time (default: solutions)")
     parser.add_argument("--quick", action="store_true", help="three small cases only")
-    parser.add_argument("--min-seconds", type=float, default=1.0,
-                        help="time each case and variant for at least this long (default 1.0)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternate the variants this many times; report the median round "
+                             "(a busy machine then slows every variant alike; default 3)")
+    parser.add_argument("--min-seconds", type=float, default=0.4,
+                        help="time each case and variant for at least this long per round "
+                             "(default 0.4)")
     parser.add_argument("--max-ratio", type=float, default=None,
                         help=f"exit 1 if im2col/PyTorch on the milestone layer exceeds this "
                              f"(the target is {TARGET_RATIO})")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--cases", help=argparse.SUPPRESS)
+    parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
-def run_in_subprocess(variant: str, impl: str, cases: list[Case], min_seconds: float) -> dict:
+def measure_in_rounds(cases: list[Case], impl: str, rounds: int, min_seconds: float) -> dict:
+    """{variant: {case key: measurements}}: each round runs every variant once, in turn.
+
+    Times are the median over rounds of each round's median; memory is measured in round one.
+    """
+    per_round = {v: [] for v in VARIANTS}
+    for round_number in range(max(1, rounds)):
+        for variant in VARIANTS:
+            chosen = [c for c in cases if variant != "naive" or c.naive]
+            print(f"round {round_number + 1}/{rounds}: {variant} on {len(chosen)} case(s) ...",
+                  file=sys.stderr, flush=True)
+            per_round[variant].append(
+                run_in_subprocess(variant, impl, chosen, min_seconds, memory=round_number == 0))
+    return {v: _median_of_rounds(found) for v, found in per_round.items()}
+
+
+def _median_of_rounds(rounds: list[dict]) -> dict:
+    combined = {}
+    for key, first in rounds[0].items():
+        if "error" in first:
+            combined[key] = first
+            continue
+        measured = [r[key] for r in rounds if key in r and "error" not in r[key]]
+        combined[key] = {**first, "repeats": sum(m["repeats"] for m in measured)}
+        for field in ("fwd_ms", "bwd_ms", "total_ms"):
+            combined[key][field] = statistics.median(m[field] for m in measured)
+    return combined
+
+
+def run_in_subprocess(variant: str, impl: str, cases: list[Case], min_seconds: float,
+                      memory: bool) -> dict:
     """Run one variant over `cases` in a fresh process; {case key: measurements or error}."""
     if not cases:
         return {}
     command = [sys.executable, __file__, "--worker", variant, "--impl", impl,
                "--min-seconds", str(min_seconds),
                "--cases", json.dumps([c.as_dict() for c in cases])]
-    print(f"timing {variant} on {len(cases)} case(s) ...", file=sys.stderr, flush=True)
+    command += ["--memory"] if memory else []
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT)
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -131,15 +166,19 @@ def _ratio(slow, fast):
     return slow["total_ms"] / fast["total_ms"]
 
 
-def print_table(rows: list[dict], impl: str) -> None:
+def print_table(rows: list[dict], impl: str, rounds: int) -> None:
     print(f"\nconv2d 3x3, stride 1, padding 1, float32, C = F; impl = {impl}; "
-          "median ms; peak MB beyond the inputs;\n"
+          f"ms: median over {rounds} round(s); peak MB beyond the inputs;\n"
           "speed-up = naive time / this time; time/torch = this time / PyTorch's time")
     header = (f"{'sweep':<10}{'N':>4}{'C=F':>5}{'HxW':>7}  {'variant':<8}{'fwd ms':>9}"
               f"{'bwd ms':>9}{'total':>9}{'peak MB':>10}{'speed-up':>10}{'time/torch':>12}")
     print(header)
     print("-" * len(header))
+    previous = None
     for r in rows:
+        if (r["sweep"], r["N"], r["C"], r["HW"]) != previous:
+            previous = (r["sweep"], r["N"], r["C"], r["HW"])
+            print(_sizes_line(r["N"], r["C"], r["HW"]))
         lead = f"{r['sweep']:<10}{r['N']:>4}{r['C']:>5}{r['HW']:>4}x{r['HW']:<2}  {r['variant']:<8}"
         if "error" in r:
             print(f"{lead}{r['error']}")
@@ -150,8 +189,19 @@ def print_table(rows: list[dict], impl: str) -> None:
         ratio = f"{ratio:.2f}x" if ratio else "-"
         print(f"{lead}{r['fwd_ms']:>9.1f}{r['bwd_ms']:>9.1f}{r['total_ms']:>9.1f}"
               f"{_mb(r['peak_mb']):>10}{speedup:>10}{ratio:>12}")
+    print("peak MB: NumPy variants by tracemalloc (every array allocated); PyTorch by the growth "
+          "of resident memory,\nwhich misses small allocations that reuse freed memory (it reads "
+          "about 0 below a few MB).")
     if not any(r["variant"] == "torch" and "error" not in r for r in rows):
         print(f"\nPyTorch is not installed here: `{TORCH_INSTALL}` adds the yardstick.")
+
+
+def _sizes_line(N: int, C: int, HW: int) -> str:
+    """The input's size and the size of its full im2col column matrix (float32, 3x3, pad 1)."""
+    input_mb = N * C * HW * HW * 4 / 2**20
+    cols_mb = N * HW * HW * C * KERNEL * KERNEL * 4 / 2**20
+    return (f"  [input x {input_mb:.1f} MB; its full im2col matrix {cols_mb:.1f} MB = "
+            f"{KERNEL * KERNEL}x]")
 
 
 def _mb(value) -> str:
@@ -182,23 +232,25 @@ def write_chart(rows: list[dict], path: Path) -> Path | None:
               ("channels", "C", "channels C = F (N=32, 16x16)")]
     fig, axes = plt.subplots(2, 2, figsize=(11, 8))
     for (sweep, key, label), (ax_time, ax_mem) in zip(sweeps, axes):
-        for variant, style in zip(VARIANTS, ("o-", "s-", "^-")):
-            points = [r for r in rows if r["sweep"] == sweep and r["variant"] == variant
-                      and "error" not in r]
-            if not points:
-                continue
-            xs = [r[key] for r in points]
-            ax_time.plot(xs, [r["total_ms"] for r in points], style, label=variant)
-            ax_mem.plot(xs, [r["peak_mb"] or float("nan") for r in points], style, label=variant)
-        for ax, what in ((ax_time, "forward + backward time (ms)"),
-                         (ax_mem, "peak memory beyond the inputs (MB)")):
-            ax.set_xscale("log", base=2)
-            ax.set_yscale("log")
+        for ax, field, what in ((ax_time, "total_ms", "forward + backward time (ms)"),
+                                (ax_mem, "peak_mb", "peak memory beyond the inputs (MB)")):
+            plotted = False
+            for variant, style in zip(VARIANTS, ("o-", "d-", "s-", "^-")):
+                points = [(r[key], r.get(field)) for r in rows
+                          if r["sweep"] == sweep and r["variant"] == variant and "error" not in r]
+                points = [(x, y) for x, y in points if y]  # log scales need positive values
+                if points:
+                    ax.plot(*zip(*points), style, label=variant)
+                    plotted = True
             ax.set_xlabel(label)
             ax.set_ylabel(what)
-            ax.grid(True, which="both", alpha=0.3)
-            ax.legend()
-    fig.suptitle("conv2d 3x3, stride 1, padding 1, float32: naive loops vs im2col vs PyTorch")
+            if plotted:
+                ax.set_xscale("log", base=2)
+                ax.set_yscale("log")
+                ax.grid(True, which="both", alpha=0.3)
+                ax.legend()
+    fig.suptitle("conv2d 3x3, stride 1, padding 1, float32: naive loops, textbook im2col, "
+                 "tuned im2col, PyTorch")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

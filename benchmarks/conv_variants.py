@@ -10,20 +10,19 @@ import gc
 import importlib
 import json
 import statistics
-import subprocess
-import sys
 import time
 import tracemalloc
 from dataclasses import asdict, dataclass
 
-VARIANTS = ("naive", "im2col", "torch")
+VARIANTS = ("naive", "textbook", "im2col", "torch")
 MODULES = {  # variant: (topic module, forward, backward)
     "naive": ("topic11_conv2d_sliding_window.conv2d", "conv2d_forward_naive",
               "conv2d_backward_naive"),
     "im2col": ("topic12_im2col_vectorization.im2col", "conv2d_forward", "conv2d_backward"),
 }
+TEXTBOOK = "textbook_im2col"  # benchmarks/textbook_im2col.py: the plain method, whatever --impl
 KERNEL, STRIDE, PADDING = 3, 1, 1
-MIN_REPEATS, MAX_REPEATS = 3, 15
+MIN_REPEATS, MAX_REPEATS = 2, 15
 
 
 @dataclass(frozen=True)
@@ -55,16 +54,17 @@ class Case:
         return x, w, b, dout
 
 
-def run_worker(variant: str, impl: str, cases: list[Case], min_seconds: float) -> int:
-    """Measure `variant` on every case; print {case key: measurements} as one JSON line."""
-    if variant == "torch-memory":  # a fresh process measuring one case (see torch_peak_mb)
-        print(json.dumps(_torch_rss_growth_mb(cases[0])))
-        return 0
+def run_worker(variant: str, impl: str, cases: list[Case], min_seconds: float,
+               memory: bool = True) -> int:
+    """Measure `variant` on every case; print {case key: measurements} as one JSON line.
+
+    With memory=False only the times are measured (peak_mb is None).
+    """
     measure = _measure_torch if variant == "torch" else _numpy_measurer(variant, impl)
     results = {}
     for case in cases:
         try:
-            results[case.key] = measure(case, min_seconds)
+            results[case.key] = measure(case, min_seconds, memory)
         except NotImplementedError:
             results[case.key] = {"error": "not implemented yet"}
         except Exception as err:  # report it in the table and carry on with the other cases
@@ -98,18 +98,23 @@ def time_passes(forward, backward, min_seconds: float) -> dict:
 # ---------------------------------------------------------------------------------- NumPy
 
 def _numpy_measurer(variant: str, impl: str):
-    module_name, forward_name, backward_name = MODULES[variant]
-    module = importlib.import_module(f"{impl}.{module_name}")
+    if variant == "textbook":
+        module_name, forward_name, backward_name = TEXTBOOK, "conv2d_forward", "conv2d_backward"
+    else:
+        module_name, forward_name, backward_name = MODULES[variant]
+        module_name = f"{impl}.{module_name}"
+    module = importlib.import_module(module_name)
     forward_fn, backward_fn = getattr(module, forward_name), getattr(module, backward_name)
     # The reference keeps its column buffer between calls; drop it so the peak counts it.
     release = getattr(module, "release_work_buffers", lambda: None)
 
-    def measure(case: Case, min_seconds: float) -> dict:
+    def measure(case: Case, min_seconds: float, memory: bool) -> dict:
         x, w, b, dout = case.arrays()
         forward = lambda: forward_fn(x, w, b, STRIDE, PADDING)  # noqa: E731
         backward = lambda out, cache: backward_fn(dout, cache)  # noqa: E731
         timing = time_passes(forward, backward, min_seconds)
-        return {**timing, "peak_mb": _numpy_peak_mb(forward, backward, release)}
+        peak = _numpy_peak_mb(forward, backward, release) if memory else None
+        return {**timing, "peak_mb": peak}
 
     return measure
 
@@ -150,58 +155,44 @@ def _torch_passes(x, w, b, dout):
     return forward, backward
 
 
-def _measure_torch(case: Case, min_seconds: float) -> dict:
+def _measure_torch(case: Case, min_seconds: float, memory: bool) -> dict:
     try:
         import torch  # noqa: F401
     except ImportError:
         raise RuntimeError("PyTorch not installed (pip install torch==2.13.0)") from None
-    timing = time_passes(*_torch_passes(*_torch_tensors(case)), min_seconds)
-    return {**timing, "peak_mb": torch_peak_mb(case)}
-
-
-def torch_peak_mb(case: Case) -> float | None:
-    """Growth of the peak resident memory of a fresh process during one forward + backward.
-
-    (PyTorch allocates outside Python's allocator, so tracemalloc cannot see it.)
-    """
-    command = [sys.executable, __file__, "torch-memory", json.dumps(case.as_dict())]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        return None
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _torch_rss_growth_mb(case: Case) -> float | None:
-    warm_forward, warm_backward = _torch_passes(*_torch_tensors(Case(case.sweep, 1, case.C, 8)))
-    warm_backward(*warm_forward())  # load and initialise the kernels outside the measurement
     forward, backward = _torch_passes(*_torch_tensors(case))
+    timing = time_passes(forward, backward, min_seconds)
+    return {**timing, "peak_mb": _torch_peak_mb(forward, backward) if memory else None}
+
+
+def _torch_peak_mb(forward, backward) -> float | None:
+    """Growth of the resident memory's high-water mark during one forward + backward.
+
+    PyTorch allocates outside Python's allocator, so tracemalloc cannot see it; its CPU
+    allocator returns large blocks to the system, so after the warm-up (same shapes) the call's
+    own allocations show in the high-water mark, reset just before the call (Linux only).
+    """
     gc.collect()
-    before = _current_rss_bytes()
-    if before is None:
+    if not _reset_peak_rss():
         return None
+    before = _proc_status_bytes("VmRSS")
     backward(*forward())
-    return max(_peak_rss_bytes() - before, 0) / 2**20
+    return max(_proc_status_bytes("VmHWM") - before, 0) / 2**20
 
 
-def _current_rss_bytes() -> int | None:
+def _reset_peak_rss() -> bool:
+    """Reset this process's resident high-water mark (Linux >= 4.0); False where unsupported."""
     try:
-        import psutil
-        return psutil.Process().memory_info().rss
-    except ImportError:
-        pass
-    try:
-        with open("/proc/self/statm") as statm:
-            import os
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+        return True
     except OSError:
-        return None
+        return False
 
 
-def _peak_rss_bytes() -> int:
-    import resource
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024  # macOS: bytes, Linux: KiB
-
-
-if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "torch-memory":
-    sys.exit(run_worker("torch-memory", "solutions", [Case(**json.loads(sys.argv[2]))], 0.0))
+def _proc_status_bytes(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024  # reported in kB
+    raise KeyError(field)

@@ -8,9 +8,8 @@ MODULE = "im2col"
 
 
 def conv2d_backward(dout, cache):
-    xpad, w, x_shape, stride, padding = cache
+    x, w, stride, padding = cache
     _, dw, db = ref.conv2d_backward(dout, cache)
-    w_unflipped = w[:, :, ::-1, ::-1]  # the reference flips it again: net effect, no flip
-    dx = ref._input_gradient(dout.astype(xpad.dtype), np.ascontiguousarray(w_unflipped), x_shape,
-                             stride, padding)
+    w_unflipped = np.ascontiguousarray(w[:, :, ::-1, ::-1])  # flipped again inside: no flip
+    dx = ref._input_gradient(dout.astype(w.dtype), w_unflipped, x.shape, stride, padding)
     return dx, dw, db

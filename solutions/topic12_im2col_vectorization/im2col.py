@@ -13,18 +13,25 @@ the pixel it was copied from, and adds up the entries that came from the same pi
 exactly what the backward pass needs: dx = col2im(dout_rows @ w_matrix).
 
 The convolution itself (conv2d_forward / conv2d_backward) is tuned for speed, because the
-CIFAR-10 milestone trains on it, and differs from the plain recipe in three ways (specs only see
+CIFAR-10 milestone trains on it, and differs from the plain recipe in four ways (specs only see
 the public functions, so a learner's plain im2col version passes the same specs):
-- channels last (NHWC) inside: a window row is then KW*C contiguous numbers, so building the
-  columns moves long runs of memory instead of 3-number pieces;
 - "strips" instead of full columns: im2col along the width only (KW copies of the input instead
   of KH*KW); the kernel rows are reached by shifting the strip matrix by whole image rows, free;
-- no col2im scatter in the backward pass: dx is a second convolution (dout, spread out by the
-  stride and padded, with the flipped kernel). Scatter-adds and copies run on one core, matrix
-  products on all of them, so the work belongs in the matrix products.
-The large intermediates live in work buffers reused between calls (fresh 100 MB arrays cost
-page faults); they are never returned and never cached.
+- channels last (NHWC) inside, so a strip row is KW*C contiguous numbers: long copies;
+- no col2im scatter in the backward pass: dx is a second convolution (of dout, spread out by the
+  stride and padded, with the flipped kernel), so all the work is in matrix products;
+- the batch is cut into chunks of about 1 MB of strips, so each chunk's copy and product stay in
+  the CPU cache, and the chunks are shared between one thread per core, each running
+  single-threaded BLAS (copies and adds are single-threaded in NumPy, so this is what puts every
+  core to work on them; on a busy machine it is also far steadier than multi-threaded BLAS).
+  Without per-thread control of NumPy's BLAS (see _blas_per_thread_control), it falls back to
+  one thread, large chunks and multi-threaded BLAS.
 """
+
+import ctypes
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -118,93 +125,136 @@ def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1):
 # The convolution: channels last and row strips inside, NCHW at the interface.
 # ----------------------------------------------------------------------------------------------
 
-class _WorkBuffers:
-    """Reusable scratch arrays for the large intermediates (about 100 MB each on the milestone).
+def _blas_per_thread_control():
+    """OpenBLAS's openblas_set_num_threads_local(n) from NumPy's own copy, or None.
 
-    A fresh large array costs page faults on first touch (the OS hands out zeroed pages), so
-    these are kept between calls. A work buffer is only ever an intermediate: it is never
-    returned and never kept in a cache, so the next call may overwrite it. Not thread-safe.
+    It sets the BLAS thread count of the calling thread only (OpenBLAS >= 0.3.27), which lets
+    our worker threads run single-threaded matrix products side by side without touching anyone
+    else's BLAS settings. NumPy built on another BLAS (MKL, Accelerate), or an older OpenBLAS:
+    None, and the convolution runs in one thread with multi-threaded BLAS instead.
+    """
+    numpy_dir = Path(np.__file__).resolve().parent
+    candidates = [*numpy_dir.parent.glob("numpy.libs/*openblas*"),
+                  *numpy_dir.glob(".dylibs/*openblas*"), *numpy_dir.glob("*.libs/*openblas*")]
+    for library in candidates:
+        try:
+            return ctypes.CDLL(str(library)).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+_SET_BLAS_THREADS_HERE = _blas_per_thread_control()
+_THREADS = (os.cpu_count() or 1) if _SET_BLAS_THREADS_HERE is not None else 1
+# Images per chunk: small enough that a chunk's strips and partial sums stay in the cache while
+# they are used (with threads), or large enough for multi-threaded BLAS to pay off (without).
+_CHUNK_BYTES = 1 << 20 if _THREADS > 1 else 64 << 20
+_pool = None
+
+
+def _forget_pool():
+    global _pool
+    _pool = None  # threads do not survive a fork: a child process starts its own pool
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
+def _in_parallel(task, count):
+    """task(start, stop) over contiguous parts of range(count), one per thread; their results."""
+    global _pool
+    if _THREADS < 2 or count < 2:
+        return [task(0, count)]
+    if _pool is None:
+        _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="conv")
+    parts = min(_THREADS, count)
+    bounds = [count * k // parts for k in range(parts + 1)]
+
+    def single_threaded_blas(start, stop):
+        _SET_BLAS_THREADS_HERE(1)  # this worker thread only: the threads are the parallelism
+        return task(start, stop)
+
+    return list(_pool.map(single_threaded_blas, bounds[:-1], bounds[1:]))
+
+
+def _chunks(start, stop, bytes_per_image):
+    """(first, count) pieces of range(start, stop) of about _CHUNK_BYTES each."""
+    per = max(1, min(stop - start, _CHUNK_BYTES // max(1, bytes_per_image)))
+    return [(first, min(per, stop - first)) for first in range(start, stop, per)]
+
+
+class _Grid:
+    """Where each chunk of an NCHW array goes in a zero-filled channels-last (NHWC) grid.
+
+    Item i along the height lands at row offset_h + i*step_h (columns likewise); items that
+    would land outside the grid only ever met zero padding and are dropped. The forward pass
+    pads x (step 1, offset = padding); the input gradient spreads dout out (step = stride).
     """
 
-    def __init__(self):
-        self._buffers = {}
+    def __init__(self, src_hw, grid_hw, offsets, steps):
+        self.shape_hw = grid_hw
+        self.src_rows, self.rows = _spread_slices(src_hw[0], steps[0], offsets[0], grid_hw[0])
+        self.src_cols, self.cols = _spread_slices(src_hw[1], steps[1], offsets[1], grid_hw[1])
 
-    def get(self, name, shape, dtype):
-        size = int(np.prod(shape))
-        key = (name, np.dtype(dtype))
-        buffer = self._buffers.get(key)
-        if buffer is None or buffer.size < size:
-            buffer = self._buffers[key] = np.empty(size, dtype=dtype)
-        return buffer[:size].reshape(shape)
+    def buffer(self, count, channels, dtype):
+        return np.zeros((count, *self.shape_hw, channels), dtype=dtype)
 
-    def release(self):
-        self._buffers.clear()
-
-
-_work = _WorkBuffers()
+    def place(self, src, buffer):
+        """buffer (n, GH, GW, C) <- src (n, C, h, w), at the grid positions (borders stay 0)."""
+        region = buffer[:, self.rows, self.cols]
+        region[...] = src[:, :, self.src_rows, self.src_cols].transpose(0, 2, 3, 1)
+        return buffer
 
 
-def release_work_buffers():
-    """Free the work buffers kept between calls (e.g. before measuring peak memory)."""
-    _work.release()
+def _strips(grid, KW, sw, Wout):
+    """Row strips (n*GH*Wout, KW*C) of an NHWC grid: strip[(m, h, j), (q, c)] = grid[m, h, j*sw + q, c].
 
-
-def _pad_channels_last(x, pad_h, pad_w, dtype):
-    """Fresh (N, H + 2*pad_h, W + 2*pad_w, C) zero-padded copy of an NCHW array, channels last."""
-    N, C, H, W = x.shape
-    xpad = np.zeros((N, H + 2 * pad_h, W + 2 * pad_w, C), dtype=dtype)
-    xpad[:, pad_h:pad_h + H, pad_w:pad_w + W, :] = x.transpose(0, 2, 3, 1)
-    return xpad
-
-
-def _strips(xpad, KW, sw, Wout):
-    """Row strips (N*Hp*Wout, KW*C) of an NHWC image: strip[(n, h, j), (q, c)] = xpad[n, h, j*sw + q, c].
-
-    This is im2col along the width only (KW copies of the input, not KH*KW). The kernel rows are
-    then reached by *shifting* the strip matrix by whole image rows, which costs nothing: the
-    rows for kernel row p start Wout*p rows further down. Written into a work buffer.
+    im2col along the width only (KW copies of the input, not KH*KW): the kernel rows are then
+    reached by *shifting* the strip matrix by whole image rows (Wout rows per image row), free.
     """
-    N, Hp, _, C = xpad.shape
-    s_n, s_h, s_w, s_c = xpad.strides
-    windows = as_strided(xpad, shape=(N, Hp, Wout, KW, C),
+    n, GH, _, C = grid.shape
+    s_n, s_h, s_w, s_c = grid.strides
+    windows = as_strided(grid, shape=(n, GH, Wout, KW, C),
                          strides=(s_n, s_h, s_w * sw, s_w, s_c), writeable=False)
-    strips = _work.get("strips", windows.shape, xpad.dtype)
-    np.copyto(strips, windows)
-    return strips.reshape(N * Hp * Wout, KW * C)
+    return np.ascontiguousarray(windows).reshape(n * GH * Wout, KW * C)
 
 
-def _correlate(xpad, w, stride, bias=None):
-    """Fresh NCHW output of the cross-correlation of an NHWC padded image with w (F, C, KH, KW).
+def _correlate(src, grid, w, stride, bias=None):
+    """Fresh NCHW cross-correlation of the gridded src (N, C, h, w) with w (F, C, KH, KW).
 
-    One matrix product gives, for every strip row and every kernel row p, that row's partial
-    sums: partial[(p, f), (n, h, j)]. The output row i adds up the partials of kernel row p
-    taken at image row i*sh + p: KH shifted slices of long contiguous rows, cheap to add.
+    Per chunk of images, one matrix product gives every kernel row's partial sums,
+    partial[(p, f), (m, h, j)]; output row i adds kernel row p's partials taken at grid row
+    i*sh + p: KH shifted slices, already in NCHW order.
     """
-    N, Hp, Wp, C = xpad.shape
+    N, C = src.shape[:2]
     F, _, KH, KW = w.shape
-    sh, sw = stride
-    Hout, Wout = (Hp - KH) // sh + 1, (Wp - KW) // sw + 1
-    strips = _strips(xpad, KW, sw, Wout)                          # (N*Hp*Wout, KW*C)
-    w_rows = w.transpose(2, 0, 3, 1).reshape(KH * F, KW * C)       # (p, f) x (q, c)
-    partial = _work.get("partial", (KH * F, strips.shape[0]), xpad.dtype)
-    np.matmul(w_rows, strips.T, out=partial)
-    # (N, F, rows, Wout) views of each kernel row's partial sums, already in NCHW order.
-    partial = partial.reshape(KH, F, N, Hp, Wout).transpose(0, 2, 1, 3, 4)
+    (GH, GW), (sh, sw) = grid.shape_hw, stride
+    Hout, Wout = (GH - KH) // sh + 1, (GW - KW) // sw + 1
     span = sh * (Hout - 1) + 1
-    out = np.empty((N, F, Hout, Wout), dtype=xpad.dtype)
-    if KH == 1:
-        np.copyto(out, partial[0, :, :, 0:span:sh])
-    else:
-        np.add(partial[0, :, :, 0:span:sh], partial[1, :, :, 1:1 + span:sh], out=out)
-    for p in range(2, KH):
-        out += partial[p, :, :, p:p + span:sh]
-    if bias is not None:
-        out += bias.reshape(F, 1, 1).astype(xpad.dtype, copy=False)
+    w_rows = w.transpose(2, 0, 3, 1).reshape(KH * F, KW * C)        # (p, f) x (q, c)
+    out = np.empty((N, F, Hout, Wout), dtype=w.dtype)
+
+    def task(start, stop):
+        images = None
+        for first, n in _chunks(start, stop, GH * Wout * KW * C * w.itemsize):
+            if images is None or len(images) != n:
+                images = grid.buffer(n, C, w.dtype)
+            strips = _strips(grid.place(src[first:first + n], images), KW, sw, Wout)
+            partial = (w_rows @ strips.T).reshape(KH, F, n, GH, Wout).transpose(0, 2, 1, 3, 4)
+            block = out[first:first + n]
+            np.copyto(block, partial[0, :, :, 0:span:sh])
+            for p in range(1, KH):
+                block += partial[p, :, :, p:p + span:sh]
+            if bias is not None:
+                block += bias.reshape(F, 1, 1)
+
+    _in_parallel(task, N)
     return out
 
 
 def conv2d_forward(x, w, b, stride=1, padding=0):
-    """Forward pass of a 2-D convolution (cross-correlation) as one large matrix product.
+    """Forward pass of a 2-D convolution (cross-correlation) as large matrix products.
 
     Inputs:
     - x: (N, C, H, W) input images.
@@ -214,7 +264,7 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
 
     Returns (out, cache):
     - out: (N, F, Hout, Wout), Hout = (H + 2*ph - KH) // sh + 1, Wout likewise.
-    - cache: what conv2d_backward needs (the padded input, channels last, and the weights).
+    - cache: what conv2d_backward needs (copies of x and w, the stride and the padding).
     """
     F, C_w, KH, KW = w.shape
     N, C, H, W, KH, KW, sh, sw, ph, pw, _, _, Hout, Wout = _geometry(
@@ -222,10 +272,10 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     if C != C_w:
         raise ValueError(f"x has {C} channels but w expects {C_w}")
     dtype = np.result_type(x, w, b)
-    w = w.astype(dtype, copy=False)
-    xpad = _pad_channels_last(x, ph, pw, dtype)
-    out = _correlate(xpad, w, (sh, sw), bias=b)
-    return out, (xpad, w, x.shape, (sh, sw), (ph, pw))
+    x, w, b = (a.astype(dtype, copy=False) for a in (x, w, b))
+    grid = _Grid((H, W), (H + 2 * ph, W + 2 * pw), (ph, pw), (1, 1))
+    out = _correlate(x, grid, w, (sh, sw), bias=b)
+    return out, (x.copy(), w.copy(), (sh, sw), (ph, pw))  # copies: the caller may change x later
 
 
 def conv2d_backward(dout, cache):
@@ -237,35 +287,44 @@ def conv2d_backward(dout, cache):
 
     Returns (dx, dw, db) shaped like x (N, C, H, W), w (F, C, KH, KW) and b (F,).
     """
-    xpad, w, x_shape, stride, padding = cache
-    dout = dout.astype(xpad.dtype, copy=False)
+    x, w, stride, padding = cache
+    dout = dout.astype(w.dtype, copy=False)
     db = dout.sum(axis=(0, 2, 3))
-    dw = _weight_gradient(dout, xpad, w.shape, stride)
-    dx = _input_gradient(dout, w, x_shape, stride, padding)
+    dw = _weight_gradient(dout, x, w.shape, stride, padding)
+    dx = _input_gradient(dout, w, x.shape, stride, padding)
     return dx, dw, db
 
 
-def _weight_gradient(dout, xpad, w_shape, stride):
-    """dw[f, c, p, q] = sum over (n, i, j) of dout[n, f, i, j] * xpad[n, i*sh + p, j*sw + q, c].
+def _weight_gradient(dout, x, w_shape, stride, padding):
+    """dw[f, c, p, q] = sum over (n, i, j) of dout[n, f, i, j] * xpad[n, c, i*sh + p, j*sw + q].
 
-    dout is laid out on the strips' grid (at image rows i*sh, zeros elsewhere); kernel row p is
-    then the product with the strips shifted down by p image rows: KH matrix products.
+    Per chunk: dout laid out on the strips' grid (at rows i*sh, zeros elsewhere), times the strips
+    shifted down by p image rows, for each kernel row p: KH matrix products.
     """
     F, C, KH, KW = w_shape
-    N, Hp, _, _ = xpad.shape
-    (sh, sw), (_, _, Hout, Wout) = stride, dout.shape
-    strips = _strips(xpad, KW, sw, Wout)                           # (N*Hp*Wout, KW*C)
-    placed = _work.get("placed", (F, N, Hp, Wout), dout.dtype)
-    placed.fill(0)
-    placed[:, :, 0:sh * (Hout - 1) + 1:sh] = dout.transpose(1, 0, 2, 3)
-    placed = placed.reshape(F, N * Hp * Wout)
-    used = placed.shape[1] - (KH - 1) * Wout  # the rows past it are zeros of the last image
-    dw = np.empty((KH, KW, C, F), dtype=dout.dtype)
-    for p in range(KH):
-        shifted = strips[p * Wout:p * Wout + used]
-        # (KW*C, F) = strips^T @ dout^T: OpenBLAS splits this orientation well across cores.
-        np.matmul(shifted.T, placed[:, :used].T, out=dw[p].reshape(KW * C, F))
-    return np.ascontiguousarray(dw.transpose(3, 2, 0, 1))
+    N, _, H, W = x.shape
+    (sh, sw), (ph, pw), (Hout, Wout) = stride, padding, dout.shape[2:]
+    grid = _Grid((H, W), (H + 2 * ph, W + 2 * pw), (ph, pw), (1, 1))
+    GH = grid.shape_hw[0]
+    span = sh * (Hout - 1) + 1
+
+    def task(start, stop):
+        dw = np.zeros((KH, KW * C, F), dtype=dout.dtype)
+        images = None
+        for first, n in _chunks(start, stop, GH * Wout * KW * C * dout.itemsize):
+            if images is None or len(images) != n:
+                images = grid.buffer(n, C, dout.dtype)
+            strips = _strips(grid.place(x[first:first + n], images), KW, sw, Wout)
+            placed = np.zeros((F, n, GH, Wout), dtype=dout.dtype)
+            placed[:, :, 0:span:sh] = dout[first:first + n].transpose(1, 0, 2, 3)
+            placed = placed.reshape(F, n * GH * Wout)
+            used = placed.shape[1] - (KH - 1) * Wout  # past it: zeros of the last image
+            for p in range(KH):
+                dw[p] += strips[p * Wout:p * Wout + used].T @ placed[:, :used].T
+        return dw
+
+    dw = sum(_in_parallel(task, N))                    # (KH, KW*C, F), columns (q, c)
+    return np.ascontiguousarray(dw.reshape(KH, KW, C, F).transpose(3, 2, 0, 1))
 
 
 def _input_gradient(dout, w, x_shape, stride, padding):
@@ -273,19 +332,16 @@ def _input_gradient(dout, w, x_shape, stride, padding):
 
     Input pixel x[h, v] met weight w[p, q] at every output (i, j) with i*sh + p = h + ph (and
     likewise for the columns). Placing dout[i] at row i*sh + KH - 1 - ph of a zero grid makes
-    that a plain stride-1 correlation with w flipped in space and transposed in (f, c): one more
-    large matrix product, and no scatter-add (which would run on one core only).
+    that a plain stride-1 correlation with w flipped in space and transposed in (f, c): more
+    large matrix products, and no scatter-add (which would run on one core only).
     At stride s the spread-out grid is mostly zeros: s*s times the work of the forward pass.
     """
-    N, C, H, W = x_shape
-    F, _, KH, KW = w.shape
+    _, _, H, W = x_shape
+    _, _, KH, KW = w.shape
     (sh, sw), (ph, pw) = stride, padding
-    spread = np.zeros((N, H + KH - 1, W + KW - 1, F), dtype=dout.dtype)
-    src_rows, dst_rows = _spread_slices(dout.shape[2], sh, KH - 1 - ph, H + KH - 1)
-    src_cols, dst_cols = _spread_slices(dout.shape[3], sw, KW - 1 - pw, W + KW - 1)
-    spread[:, dst_rows, dst_cols] = dout[:, :, src_rows, src_cols].transpose(0, 2, 3, 1)
+    grid = _Grid(dout.shape[2:], (H + KH - 1, W + KW - 1), (KH - 1 - ph, KW - 1 - pw), (sh, sw))
     w_flipped = w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)         # (C, F, KH, KW)
-    return _correlate(spread, w_flipped, (1, 1))
+    return _correlate(dout, grid, w_flipped, (1, 1))
 
 
 def _spread_slices(count, step, offset, limit):
