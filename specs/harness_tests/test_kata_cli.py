@@ -332,3 +332,56 @@ def test_run_topics_on_the_real_topic_11():
     topic = topics.resolve("11")
     result = runner.run_topics([topic], impl="solutions", extra=["-m", "shape"])[11]
     assert result.green and result.total == result.kinds["shape"][1] > 10
+
+
+def test_which_python_runs_the_specs(repo, monkeypatch):
+    topic = topics.resolve("11", repo)
+    assert runner.spec_python(topic) == sys.executable  # KATA_PYTHON, set by the fixture
+    monkeypatch.delenv("KATA_PYTHON")
+    assert runner.spec_python(topic) == sys.executable  # this Python has pytest
+    monkeypatch.setattr(runner.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(runner.shutil, "which", lambda name: None)
+    with pytest.raises(topics.KataError, match="run `pip install tox`"):
+        runner.spec_python(topic)
+    calls = []
+
+    def fake_tox(command, cwd):
+        calls.append(command)
+        if len(calls) == 2:
+            shared = runner._venv_python(repo / ".tox" / "specs")
+            shared.parent.mkdir(parents=True)
+            shared.write_text("")
+        return subprocess.CompletedProcess(command, 0 if len(calls) == 2 else 1)
+
+    monkeypatch.setattr(runner.shutil, "which", lambda name: "/usr/bin/tox")
+    monkeypatch.setattr(runner.subprocess, "run", fake_tox)
+    said = []
+    with pytest.raises(topics.KataError, match="--notest` failed"):
+        runner.spec_python(topic, said.append)
+    assert runner.spec_python(topic, said.append).endswith("python")
+    assert calls[0] == ["/usr/bin/tox", "-e", "topic11", "--notest"] and "once" in said[0]
+    assert runner.spec_python(topic) == str(runner._venv_python(repo / ".tox" / "specs"))
+
+
+def test_pytest_that_does_not_start(repo, monkeypatch):
+    monkeypatch.setenv("KATA_PYTHON", "false")
+    with pytest.raises(topics.KataError, match=r"pytest did not run \(exit 1\)"):
+        runner.run_topics([topics.resolve("11", repo)])
+    assert runner.run_topics([]) == {}
+
+
+def test_watch_survives_problems_and_stops_cleanly(repo, monkeypatch, capsys):
+    from tools.kata_cli import cli
+
+    def broken(*args, **kwargs):
+        raise topics.KataError("pytest did not run (exit 4): boom")
+
+    def stop():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_topics", broken)
+    monkeypatch.setattr(cli, "_pause", stop)
+    assert kata(repo, "watch", "11") == 0
+    out = capsys.readouterr().out
+    assert "pytest did not run (exit 4): boom\n(waiting for a change" in out
+    assert out.rstrip().endswith("Stopped watching topic 11.")

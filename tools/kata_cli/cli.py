@@ -311,10 +311,14 @@ def cmd_watch(args, out: Out) -> int:
                 show_watch(topic, result, out, all_topics)
                 if args.once:
                     return 0 if result.green else 1
-            time.sleep(POLL_SECONDS)
+            _pause()
     except KeyboardInterrupt:
         out(f"\nStopped watching topic {topic.number}.")
         return 0
+
+
+def _pause() -> None:
+    time.sleep(POLL_SECONDS)
 
 
 def _watched_stamp(root: Path, topic: Topic) -> tuple:
