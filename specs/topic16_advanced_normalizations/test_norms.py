@@ -7,6 +7,7 @@ per group, biased variance), that samples never mix, constant inputs, and the nu
 """
 
 import re
+import textwrap
 
 import numpy as np
 import pytest
@@ -39,6 +40,12 @@ GRADIENT_CASES = [
     ("groupnorm", (1, 6, 2, 2), 3),
     ("instancenorm", (2, 2, 3, 3), None),
 ]
+
+
+def advice(*sentences):
+    """Explanatory sentences as indented lines wrapped at 100 columns, after the fact line."""
+    return "".join("\n" + textwrap.fill(s, 100, initial_indent="  ", subsequent_indent="  ")
+                   for s in sentences)
 
 
 def groups_of(kind, channels, num_groups):
@@ -136,12 +143,13 @@ def test_statistics_per_sample_and_group(kind, x_shape, num_groups, eps):
         off = np.abs(value - expected[stat]) > 1e-9 * max(1.0, float(np.abs(expected[stat]).max()))
         if off.any():
             n, g = (int(i) for i in np.argwhere(off)[0])
-            hint = (" Use the biased variance (divide by the number of elements, np.var's "
+            hint = ("Use the biased variance (divide by the number of elements, np.var's "
                     "default), and add eps inside the square root." if stat == "variance" else "")
-            fail(f"{label(kind, num_groups, eps)} with gamma=1, beta=0: sample {n}, group {g} "
-                 f"has {stat} {value[n, g]:.6g} after normalization, expected "
-                 f"{expected[stat][n, g]:.6g}. Each sample is normalized {where}; the batch "
-                 f"axis never mixes.{hint}")
+            fail(f"{label(kind, num_groups, eps)} with gamma=1, beta=0: wrong statistics.\n"
+                 f"  sample {n}, group {g} has {stat} {value[n, g]:.6g} after normalization, "
+                 f"expected {expected[stat][n, g]:.6g}."
+                 + advice(f"Each sample is normalized {where}; the batch axis never mixes.",
+                          *([hint] if hint else [])))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -174,17 +182,18 @@ def test_num_groups_must_divide_channels():
     except ValueError as err:
         message = str(err)
         if not (re.search(r"\b6\b", message) and re.search(r"\b4\b", message)):
-            fail(f"{name}(x with C=6, num_groups=4) raised ValueError({message!r}); make the "
-                 f"message name both numbers (C=6, num_groups=4) so that the caller sees "
-                 f"what to fix.")
+            fail(f"{name}(x with C=6, num_groups=4) raised ValueError({message!r})."
+                 + advice("Make the message name both numbers (C=6, num_groups=4), so that the "
+                          "caller sees what to fix."))
         return
     except NotImplementedError:
         fail(f"{name} is not implemented yet: see {brief_path(TOPIC)}")
     except Exception as err:
-        fail(f"{name}(x with C=6, num_groups=4) raised {type(err).__name__}: {err}; raise "
-             f"ValueError instead, with a message naming C and num_groups.")
-    fail(f"{name}(x with C=6, num_groups=4) returned without complaint: 4 groups cannot split "
-         f"6 channels evenly. Raise ValueError naming C and num_groups.")
+        fail(f"{name}(x with C=6, num_groups=4) raised {type(err).__name__}: {err}"
+             + advice("Raise ValueError instead, with a message naming C and num_groups."))
+    fail(f"{name}(x with C=6, num_groups=4) returned without complaint."
+         + advice("4 groups cannot split 6 channels evenly: raise ValueError naming C and "
+                  "num_groups."))
 
 
 @pytest.mark.fixture
