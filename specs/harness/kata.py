@@ -27,6 +27,8 @@ from .diagnose import help_pointer
 from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module
 
 DEFAULT_TIME_LIMIT = 20.0  # seconds for one call; spec inputs are small, so this means "stuck"
+RETRY_TIME_LIMIT = 2.0  # for a function that has timed out once in this run
+_TIMED_OUT: set[tuple[str, str]] = set()  # (implementation file, function) that timed out
 
 
 class KataTimeout(Exception):
@@ -131,12 +133,18 @@ class Kata:
         return result
 
     def _guarded(self, name, fn, args, kwargs, time_limit):
+        # After one time-out the same function gets a short limit: an endless loop costs one
+        # long wait per run, not one per spec.
+        key = (self.where, name)
+        if key in _TIMED_OUT:
+            time_limit = min(time_limit, RETRY_TIME_LIMIT)
         try:
             with _time_limit(time_limit):
                 return fn(*args, **kwargs)
         except NotImplementedError as err:
             fail(_not_implemented_message(name, err, self.topic))
         except KataTimeout:
+            _TIMED_OUT.add(key)
             fail(f"{name} did not return within {time_limit:.0f} s on a small input. Look for a "
                  f"loop that never ends (a while loop whose counter is not advanced, or a stride "
                  f"of 0), or a loop over far more positions than the output has.")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from specs.harness import impl
+from specs.harness import kata as kata_module
 from specs.harness.kata import (
     Kata,
     _bind_arguments,
@@ -113,10 +114,14 @@ def test_exception_names_the_error(kata):
     assert text.startswith("boom raised IndexError: index 10 is out of bounds")
 
 
-def test_time_limit(kata):
+def test_time_limit(kata, monkeypatch):
     start = time.perf_counter()
     text = _message(kata.call, "forever", 1, time_limit=0.2)
     assert "did not return within 0 s" in text and time.perf_counter() - start < 5
+    monkeypatch.setattr(kata_module, "RETRY_TIME_LIMIT", 0.1)  # later calls: the short limit
+    start = time.perf_counter()
+    assert "within 0 s" in _message(kata.call, "forever", 1, time_limit=30)
+    assert time.perf_counter() - start < 5
 
 
 def test_in_place_modification(kata):
