@@ -11,6 +11,7 @@ at call time, so an edited kata is what runs. Every call is guarded:
 from __future__ import annotations
 
 import inspect
+import os
 import signal
 import threading
 import traceback
@@ -27,8 +28,7 @@ from .diagnose import help_pointer
 from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module
 
 DEFAULT_TIME_LIMIT = 20.0  # seconds for one call; spec inputs are small, so this means "stuck"
-RETRY_TIME_LIMIT = 2.0  # for a function that has timed out once in this run
-_TIMED_OUT: set[tuple[str, str]] = set()  # (implementation file, function) that timed out
+_TIMED_OUT: dict[tuple[str, str], str] = {}  # (implementation file, function) -> the spec
 
 
 class KataTimeout(Exception):
@@ -133,18 +133,20 @@ class Kata:
         return result
 
     def _guarded(self, name, fn, args, kwargs, time_limit):
-        # After one time-out the same function gets a short limit: an endless loop costs one
-        # long wait per run, not one per spec.
+        # After one time-out the same function is not called again in this run: an endless loop
+        # costs one wait, not one per spec.
         key = (self.where, name)
         if key in _TIMED_OUT:
-            time_limit = min(time_limit, RETRY_TIME_LIMIT)
+            fail(f"{name} is not called again: it did not return in time in an earlier spec "
+                 f"({_TIMED_OUT[key]}). Fix that endless loop first.")
         try:
             with _time_limit(time_limit):
                 return fn(*args, **kwargs)
         except NotImplementedError as err:
             fail(_not_implemented_message(name, err, self.topic))
         except KataTimeout:
-            _TIMED_OUT.add(key)
+            spec = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].split(" ")[0]
+            _TIMED_OUT[key] = spec or "an earlier call"
             fail(f"{name} did not return within {time_limit:.0f} s on a small input. Look for a "
                  f"loop that never ends (a while loop whose counter is not advanced, or a stride "
                  f"of 0), or a loop over far more positions than the output has.")
