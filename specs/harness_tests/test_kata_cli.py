@@ -295,6 +295,10 @@ def test_check_and_green(repo, capsys):
     found = topics.discover(repo)
     blank = TopicResult(11, 0, 1, [Failure("i", "f is not implemented yet")])
     assert "not started   (1 specs)" in summary_line(found[0], blank, Out())
+    waiting = summary_line(found[0], blank, Out(), started=True)  # it waits on another topic
+    assert "red" in waiting and waiting.endswith("waiting for f")
+    three = TopicResult(11, 0, 3, [Failure("i", f"{n} is not implemented yet") for n in "fgh"])
+    assert summary_line(found[0], three, Out(), started=True).endswith("waiting for f, g ...")
     found = topics.discover(repo)
     show_watch(found[0], TopicResult(11, 2, 2, kinds={"shape": [2, 2]}), Out(), found)
     assert "topic 11 is done. Next: `./kata watch 12`" in capsys.readouterr().out

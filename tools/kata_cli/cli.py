@@ -61,7 +61,10 @@ def kinds_line(result: TopicResult) -> str:
     return " | ".join(f"{kind} {result.kinds[kind][0]}/{result.kinds[kind][1]}" for kind in order)
 
 
-def summary_line(topic: Topic, result: TopicResult | None, out: Out, state_word: str = "") -> str:
+def summary_line(topic: Topic, result: TopicResult | None, out: Out, state_word: str = "",
+                 started: bool = False) -> str:
+    """One topic's line; a result whose failures are all 'not implemented yet' reads 'not
+    started' unless the learner's files say otherwise (`started`: they wait on another topic)."""
     label = f"  {topic.number}  {topic.title:<28}"
     if state_word:
         return f"{label} {out.paint(state_word, 'dim')}"
@@ -69,11 +72,14 @@ def summary_line(topic: Topic, result: TopicResult | None, out: Out, state_word:
     if result.errors and not result.total:
         return f"{label} {out.paint('error', 'red')}   the specs could not run: `./kata watch " \
                f"{topic.number}` shows why"
-    if result.untouched:
+    if result.untouched and not started:
         return f"{label} {out.paint('not started', 'dim')}   ({result.total} specs)"
     word = out.paint("green", "green") if result.green else out.paint("red  ", "red")
+    waiting = list(result.waiting())
+    waits = (f"   waiting for {', '.join(waiting[:2])}{' ...' if len(waiting) > 2 else ''}"
+             if waiting else "")
     return (f"{label} {word}   {progress_bar(result.passed, result.total)} "
-            f"{result.passed:>3} of {result.total:<3} specs pass   {kinds_line(result)}")
+            f"{result.passed:>3} of {result.total:<3} specs pass   {kinds_line(result)}{waits}")
 
 
 # ---- results, cached by content -------------------------------------------------------------
@@ -121,10 +127,10 @@ def cmd_status(args, out: Out) -> int:
         elif topic.missing_files():
             out(summary_line(topic, None, out, f"{topic.relative(topic.missing_files()[0])} is "
                                                f"missing (./kata reset {topic.number})"))
-        elif result is None or result.untouched:
+        elif result is None:  # its files are still the blank kata
             out(summary_line(topic, None, out, "not started"))
         else:
-            out(summary_line(topic, result, out))
+            out(summary_line(topic, result, out, started=True))
         if next_topic is None and topic.has_specs() and not (result and result.green):
             next_topic = topic
     out()
@@ -151,7 +157,7 @@ def cmd_check(args, out: Out) -> int:
         state.save()
     out(out.paint(f"Every topic's specs against {args.impl}/:", "bold"))
     for topic in topics:
-        out(summary_line(topic, results[topic.number], out))
+        out(summary_line(topic, results[topic.number], out, started=topic_started(topic)))
     green = [t for t in topics if results[t.number].green]
     passed = sum(r.passed for r in results.values())
     total = sum(r.total for r in results.values())
