@@ -302,6 +302,11 @@ def test_check_and_green(repo, capsys):
     found = topics.discover(repo)
     show_watch(found[0], TopicResult(11, 2, 2, kinds={"shape": [2, 2]}), Out(), found)
     assert "topic 11 is done. Next: `./kata watch 12`" in capsys.readouterr().out
+    waits = TopicResult(12, 0, 1, [Failure("i", "f needs g, which is not implemented yet: it belongs "
+                                            "to topic11_conv, see katas/topic11_conv/README.md")])
+    show_watch(found[1], waits, Out(), found)
+    assert "1 spec waits for g (not implemented yet). Finish topic 11 first: `./kata watch 11`." in \
+        capsys.readouterr().out
     show_watch(found[1], TopicResult(12, 1, 1), Out(), found)
     assert "That was the last topic" in capsys.readouterr().out
     show_watch(found[0], TopicResult(11, errors=["specs/x.py: SyntaxError"]), Out(), found)

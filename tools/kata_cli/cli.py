@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -374,7 +375,10 @@ def show_watch(topic: Topic, result: TopicResult, out: Out, all_topics: list[Top
     notes = [f"{more} more failing." if more > 0 else ""]
     notes += [f"{count} spec{' waits' if count == 1 else 's wait'} for {name} (not implemented yet)."
               for name, count in waiting.items()]
-    if "./kata hint" not in first.message:
+    other = re.search(r"belongs to topic(\d+)_", first.message)
+    if other and int(other.group(1)) != topic.number:
+        notes.append(f"Finish topic {int(other.group(1))} first: `./kata watch {int(other.group(1))}`.")
+    elif "./kata hint" not in first.message:
         notes.append(f"Stuck? `./kata hint {topic.number}` shows the next hint; the brief is "
                      f"{topic.brief}.")
     width = min(shutil.get_terminal_size((100, 24)).columns, 100)
