@@ -242,8 +242,10 @@ def _arrays_in(result: Any, name: str) -> Iterator[tuple[str, np.ndarray]]:
 
 @contextmanager
 def _time_limit(seconds: float):
-    """Raise KataTimeout in the main thread after `seconds` (no-op off the main thread)."""
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+    """Raise KataTimeout in the main thread after `seconds` (no-op off the main thread, and on
+    Windows, which has no SIGALRM: there pytest-timeout's limit is the only one)."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0 \
+            or not hasattr(signal, "setitimer"):
         yield
         return
 

@@ -218,6 +218,12 @@ def test_describe():
     assert _describe((1, 2)) == "a tuple of 2" and _describe(3) == "a int"
 
 
+def test_time_limit_is_off_without_sigalrm(monkeypatch):
+    monkeypatch.delattr(kata_module.signal, "setitimer")  # as on Windows
+    with _time_limit(0.01):
+        time.sleep(0.03)
+
+
 def test_time_limit_is_off_outside_the_main_thread():
     done = []
 
