@@ -394,3 +394,14 @@ def test_watch_survives_problems_and_stops_cleanly(repo, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "pytest did not run (exit 4): boom\n(waiting for a change" in out
     assert out.rstrip().endswith("Stopped watching topic 11.")
+
+
+@pytest.mark.parametrize("topic", topics.discover(), ids=lambda t: f"topic{t.number}")
+def test_every_topic_has_hints_the_kata_command_can_read(topic):
+    assert topic.hints_path.exists(), f"{topic.relative(topic.hints_path)} is missing"
+    sections = hints.parse(topic.hints_path.read_text(encoding="utf-8"))
+    assert sections, f"{topic.relative(topic.hints_path)}: no `## <function>` sections"
+    for section in sections:
+        numbers = [tier.number for tier in section.tiers]
+        assert numbers == list(range(1, len(numbers) + 1)), \
+            f"{topic.relative(topic.hints_path)} ## {section.name}: tiers {numbers}, expected 1, 2, 3"
