@@ -2,13 +2,17 @@
 
 `explain_mismatch(got, expected, bad)` looks at a wrong result (NCHW-like: the last two axes are
 spatial when there are three or more) and returns sentences for the learner, most telling first:
-- a relation between the whole arrays: all zero, the wrong sign, a constant factor (a mean where a
-  sum belongs), a constant offset or one per channel (a bias), flipped or transposed (kernel
-  orientation, (h, w) swapped), shifted by a row or a column (padding offset), samples or channels
-  in another order (axis mix-ups);
+- NaN or inf in the result; an expected result that is all zero (an input the forward ignores);
+- a relation between the whole arrays that explains the error: all zero, the wrong sign, a
+  constant factor (a mean where a sum belongs), a constant offset or one per channel (a bias),
+  flipped or transposed (kernel orientation, (h, w) swapped), shifted by a row or a column
+  (padding offset), samples, channels, rows or columns in another order (axis mix-ups), the axes
+  permuted and reshaped back (a reshape where a transpose belongs), the right numbers elsewhere;
+- small differences only (an epsilon, a variance's divisor); every element wrong (the core);
 - where the wrong elements are: the border (padding), every s-th row or column (stride), the last
   rows or columns (output size, loop ends), everything but the first row/column (window starts),
-  one sample or one channel (axis mix-ups), only positions left at zero (never written);
+  one sample or one channel (axis mix-ups), positions left at zero (never written), positions that
+  should be zero (a mask);
 - a small text map of the wrong elements of one 2-D slice.
 
 `shape_advice(got_shape, expected_shape)` does the same for a wrong shape, and `help_pointer()`
@@ -32,10 +36,6 @@ MAX_SLICES = 64  # samples/channels/rows/columns compared pairwise when looking 
 ZERO_FLOOR = 1e-3  # values under this fraction of the largest expected magnitude count as zero
 SMALL_ERROR = 1e-3  # errors under this fraction of the largest expected magnitude are "small"
 MOSTLY = 0.9  # this share of the non-zero elements wrong counts as "nearly every element"
-EVERYTHING_WRONG = ("Every element{which} is wrong, so the error is not at an edge or at particular "
-                    "positions but in the core computation: which inputs meet which weights, the "
-                    "axes you sum over, and in a backward pass that overlapping contributions add "
-                    "up (+=).")
 
 
 def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> list[str]:
@@ -65,9 +65,12 @@ def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> 
                 f"updates, or float32 intermediates."]
     signal = np.abs(expected) > ZERO_FLOOR * scale
     if bad.all() or bad[signal].mean() >= MOSTLY:
-        nearly = "" if bad[signal].all() else "Nearly e"
+        every = "Every" if bad[signal].all() else "Nearly every"
         which = "" if bad.all() or signal.all() else " that should be non-zero"
-        return [(nearly + EVERYTHING_WRONG[1:] if nearly else EVERYTHING_WRONG).format(which=which)]
+        return [f"{every} element{which} is wrong, so the error is not at an edge or at "
+                f"particular positions but in the core computation: which inputs meet which "
+                f"weights, the axes you sum over, and in a backward pass that overlapping "
+                f"contributions add up (+=)."]
     sentences = []
     if got.ndim >= 3:
         sentences += _spatial_pattern(bad)
