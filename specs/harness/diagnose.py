@@ -64,6 +64,9 @@ def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> 
                 f"the square root?), a biased vs an unbiased variance, the order of two "
                 f"updates, or float32 intermediates."]
     signal = np.abs(expected) > ZERO_FLOOR * scale
+    starts = _window_starts(bad) if got.ndim >= 3 else []
+    if starts:
+        return starts + _text_map(bad)
     if bad.all() or bad[signal].mean() >= MOSTLY:
         every = "Every" if bad[signal].all() else "Nearly every"
         which = "" if bad.all() or signal.all() else " that should be non-zero"
@@ -297,10 +300,6 @@ def _spatial_pattern(bad: np.ndarray) -> list[str]:
                 f"{'s' if border > 1 else ''} wide): look at the padding (its width on each "
                 f"side, the value it pads with, and whether padded positions count, e.g. in an "
                 f"average's divisor)."]
-    if height > 1 and width > 1 and not plane[0, 0] and \
-            np.array_equal(plane, _all_but_first_row_and_column(height, width)):
-        return ["Only the first row and the first column are right: windows after the first "
-                "start at the wrong place. Window (i, j) starts at (i*stride, j*stride)."]
     sentences = []
     for axis_name, line, length in (("row", rows, height), ("column", cols, width)):
         step = _periodic_step(line)
@@ -310,10 +309,29 @@ def _spatial_pattern(bad: np.ndarray) -> list[str]:
         elif length > 2 and line[-1] and not line[: length // 2].any():
             sentences.append(f"Only the last {axis_name}s are wrong: check the output size (the "
                              f"last window) and the end of your loop ranges.")
-        elif length > 2 and not line[0] and line[1:].all():
-            sentences.append(f"Every {axis_name} but the first is wrong: the {axis_name} where "
-                             f"a window starts seems off (i*stride?).")
     return sentences
+
+
+def _window_starts(bad: np.ndarray) -> list[str]:
+    """Right only in the first output row and/or column: every later window starts elsewhere."""
+    right = ~bad.reshape(-1, *bad.shape[-2:]).any(axis=0)  # right in every slice at (row, column)
+    height, width = right.shape
+    if height * width < 4 or not right[0, 0] or right[1:, 1:].any():
+        return []
+    first_row, first_column = right[0, :].all(), right[:, 0].all()
+    if first_row and first_column:
+        which = "the first row and the first column are"
+    elif first_row and not right[1:, 0].any():
+        which = "the first row is"
+    elif first_column and not right[0, 1:].any():
+        which = "the first column is"
+    elif not right[0, 1:].any() and not right[1:, 0].any():
+        which = "the first window, (0, 0), is"
+    else:
+        return []
+    return [f"Only {which} right: every later window starts at the wrong place. Window (i, j) "
+            f"starts at row i*stride and column j*stride of the padded input (is the stride "
+            f"applied?)."]
 
 
 def _ordinal(n: int) -> str:
@@ -336,11 +354,6 @@ def _border_width(plane: np.ndarray) -> int:
             return border if top or left or (bottom and right) else 0
     return 0
 
-
-def _all_but_first_row_and_column(height: int, width: int) -> np.ndarray:
-    mask = np.ones((height, width), dtype=bool)
-    mask[0, :] = mask[:, 0] = False
-    return mask
 
 
 def _periodic_step(line: np.ndarray) -> int:

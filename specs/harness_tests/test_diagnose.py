@@ -136,7 +136,15 @@ def test_last_rows_and_columns_and_window_starts():
     assert "Only the first row and the first column are right" in _explain(got, e)
     got = e.copy()
     got[..., 1:, :] += np.arange(1, 57).reshape(7, 8)
-    assert "Every row but the first is wrong" in _explain(got, e)
+    assert "Only the first row is right: every later window" in _explain(got, e)
+    got = e.copy()
+    got[..., :, 1:] += np.arange(1, 57).reshape(8, 7)
+    assert "Only the first column is right" in _explain(got, e)
+    got = e * 3
+    got[..., 0, 0] = e[..., 0, 0]
+    assert "Only the first window, (0, 0), is right" in _explain(got, e)
+    got[..., 0, 1] = e[..., 0, 1]  # the first row partly right: no sentence about windows
+    assert "window" not in _explain(got, e)
 
 
 def test_one_sample_or_channel():
