@@ -20,7 +20,7 @@ def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str
     expected = tuple(int(n) for n in expected)
     if tuple(got.shape) != expected:
         lines = [f"{what} has shape {tuple(got.shape)}, expected {expected}."]
-        lines += [_wrapped(advice) for advice in shape_advice(got.shape, expected)]
+        lines += [_wrapped(advice) for advice in _safely(shape_advice, got.shape, expected)]
         lines += [f"  {why.strip()}"] if why.strip() else []
         fail("\n".join(lines))
 
@@ -70,10 +70,18 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
                   f"  {int(bad.sum())} of {bad.size} elements are off."]
     # Sentences are wrapped for a terminal; map rows (which start with spaces) are kept.
     lines += [f"  {sentence}" if sentence.startswith(" ") else _wrapped(sentence)
-              for sentence in explain_mismatch(got, expected, bad)]
+              for sentence in _safely(explain_mismatch, got, expected, bad)]
     fail("\n".join(lines))
 
 
 def _wrapped(sentence: str) -> str:
     return textwrap.fill(sentence, WRAP, initial_indent="  ", subsequent_indent="  ",
                          break_long_words=False, break_on_hyphens=False)
+
+
+def _safely(diagnosis, *args) -> list[str]:
+    """A diagnosis is a bonus: if it breaks on an unusual array, the failure itself still shows."""
+    try:
+        return diagnosis(*args)
+    except Exception:
+        return []

@@ -114,3 +114,17 @@ def test_fixture_params_when_the_file_is_missing():
     with pytest.raises(Failed, match="regenerate it with `tox -e fixtures`"):
         require_case(param.values[0])
     assert require_case({"x": 1}) == {"x": 1}
+
+
+def test_a_broken_diagnosis_never_hides_the_failure(monkeypatch):
+    from specs.harness import checks
+
+    def broken(*args):
+        raise RuntimeError("diagnosis bug")
+
+    monkeypatch.setattr(checks, "explain_mismatch", broken)
+    monkeypatch.setattr(checks, "shape_advice", broken)
+    with pytest.raises(Failed, match=r"^out does not match the reference\.\n  worst element"):
+        expect_close(np.ones(3) * 2, np.ones(3), "out")
+    with pytest.raises(Failed, match=r"^out has shape \(3,\), expected \(2,\)\.$"):
+        expect_shape(np.ones(3), (2,), "out")
