@@ -57,7 +57,7 @@ class Config:
     margin: float = 0.96         # fraction of the remaining budget a plan may fill
     train_subset: int = 0        # 0: all 50,000 training images
     test_subset: int = 0         # 0: all 10,000 test images
-    log_every: float = 5.0       # seconds between progress lines
+    log_every: int = 10          # steps between progress lines (history points: deterministic)
     extras: dict = field(default_factory=dict)
 
 
@@ -131,7 +131,7 @@ def save_checkpoint(path: Path, run: dict) -> None:
         _flatten(f"{prefix}/", run[prefix], arrays)
     arrays["perm"] = run["perm"]
     meta = {k: run[k] for k in ("step", "total", "epoch", "batch_index", "train_seconds",
-                                "history", "replanned", "plan")}
+                                "history", "replanned", "plan", "window")}
     meta["rng"] = run["rng"].bit_generator.state
     meta["config"] = asdict(run["cfg"])
     arrays["meta"] = np.array(json.dumps(meta, default=_json_default))
@@ -232,7 +232,7 @@ def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) ->
         params, state = net.init(rng, whiten_src)
         run = {"cfg": cfg, "params": params, "state": state, "velocity": {}, "rng": rng,
                "step": 0, "epoch": 0, "batch_index": 0, "train_seconds": 0.0, "history": [],
-               "replanned": False, "perm": rng.permutation(len(x_train))}
+               "replanned": False, "perm": rng.permutation(len(x_train)), "window": []}
         run["slow"] = Lookahead(params, state).slow
         run["velocity"] = {k: np.zeros_like(v) for k, v in params.items()}
         t0 = time.perf_counter()
@@ -328,7 +328,7 @@ def _train_loop(cfg, pipeline, net, run, la, lrs, wds, x_train, y_train, mean, s
     params, state, velocity, rng = run["params"], run["state"], run["velocity"], run["rng"]
     total = run["total"]
     t_resume = time.perf_counter() - run["train_seconds"]
-    last_log, window = time.perf_counter(), []
+    window = run.setdefault("window", [])   # (loss, acc, seconds) since the last history point
     whiten_stop = int(cfg.whiten_bias_frac * total)
     with Interrupt() as interrupt:
         while run["step"] < total:
@@ -359,9 +359,9 @@ def _train_loop(cfg, pipeline, net, run, la, lrs, wds, x_train, y_train, mean, s
             now = time.perf_counter()
             run["train_seconds"] = now - t_resume
             window.append((loss, acc, now - t_step))
-            if now - last_log >= cfg.log_every or run["step"] == total:
+            if run["step"] % cfg.log_every == 0 or run["step"] in (1, total):
                 _log(run, window, cfg, steps_per_epoch)
-                last_log, window = now, []
+                window.clear()
                 total = _maybe_replan(run, cfg, total)
         la.update(params, state, 1.0)                        # finish on the averaged weights
     save_checkpoint(ckpt_path, run)

@@ -107,7 +107,7 @@ def synthetic_cifar(n_train=384, n_test=128, size=16, seed=0):
 
 def _config(**kw):
     base = dict(impl=current_impl(), budget=60.0, seed=3, batch=64, widths=(8, 8, 16),
-                epochs=2.0, log_every=0.0)
+                epochs=2.0, log_every=1)
     return trainer.Config(**{**base, **kw})
 
 
