@@ -278,6 +278,12 @@ def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) ->
     return {"metrics": metrics, "report": report}
 
 
+def augmented_batch(pipeline, x_train, idx, mean, std, pad, rng):
+    """Crop and flip the uint8 images, then normalize: the same numbers as the other order
+    (reflection commutes with a per-channel affine map), with a quarter of the bytes moved."""
+    return pipeline.normalize(pipeline.random_crop_flip(x_train[idx], pad, rng), mean, std)
+
+
 def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epoch) -> dict:
     """Time a few steps on a throwaway copy, then choose whole quarter-epochs that fit."""
     if cfg.epochs is not None:
@@ -297,7 +303,7 @@ def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epo
         net.frozen = {"whiten_b"} if frozen else set()
         t = time.perf_counter()
         idx = rng.integers(0, len(x_train), cfg.batch)
-        x = pipeline.random_crop_flip(pipeline.normalize(x_train[idx], mean, std), cfg.pad, rng)
+        x = augmented_batch(pipeline, x_train, idx, mean, std, cfg.pad, rng)
         pipeline.train_step(net, params, state, velocity, x, y_train[idx], lrs, cfg.momentum,
                             wds, True, cfg.label_smoothing)
         if i >= warmup or i == 0:
@@ -348,8 +354,7 @@ def _train_loop(cfg, pipeline, net, run, la, lrs, wds, x_train, y_train, mean, s
                 net.frozen.add("whiten_b")
             lr = {k: v * f if k not in net.frozen else 0.0 for k, v in lrs.items()}
             idx = run["perm"][b * cfg.batch:(b + 1) * cfg.batch]
-            x = pipeline.normalize(x_train[idx], mean, std)
-            x = pipeline.random_crop_flip(x, cfg.pad, rng)
+            x = augmented_batch(pipeline, x_train, idx, mean, std, cfg.pad, rng)
             loss, acc = pipeline.train_step(net, params, state, velocity, x, y_train[idx], lr,
                                             cfg.momentum, wds, True, cfg.label_smoothing)
             run["step"] += 1
