@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -38,6 +39,7 @@ from conv_variants import KERNEL, VARIANTS, Case, run_worker  # noqa: E402
 OUT_DIR = REPO_ROOT / "benchmarks" / "out"
 TORCH_INSTALL = "pip install torch==2.13.0"
 TARGET_RATIO, GOAL_RATIO = 2.0, 1.5  # the milestone conv, im2col fwd+bwd time / PyTorch's
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "KATA_THREADS")
 
 
 def sweep_cases(quick: bool) -> list[Case]:
@@ -60,10 +62,10 @@ def main(argv: list[str] | None = None) -> int:
                           args.min_seconds, memory=args.memory)
 
     cases = sweep_cases(args.quick)
-    results = measure_in_rounds(cases, args.impl, args.rounds, args.min_seconds)
+    results = measure_in_rounds(cases, args.impl, args.rounds, args.min_seconds, args.threads)
     rows = merge(cases, results)
 
-    print_table(rows, args.impl, args.rounds)
+    print_table(rows, args.impl, args.rounds, args.threads)
     headline = milestone_ratio(rows)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "conv_benchmark.json").write_text(json.dumps(
@@ -88,6 +90,10 @@ def parse_args(argv):
     parser.add_argument("--min-seconds", type=float, default=0.4,
                         help="time each case and variant for at least this long per round "
                              "(default 0.4)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for every library (OMP/OpenBLAS/MKL/KATA_THREADS); default: "
+                             "each library's own (all cores). 1 gives steadier ratios on a busy "
+                             "machine")
     parser.add_argument("--max-ratio", type=float, default=None,
                         help=f"exit 1 if im2col/PyTorch on the milestone layer exceeds this "
                              f"(the target is {TARGET_RATIO})")
@@ -97,7 +103,8 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def measure_in_rounds(cases: list[Case], impl: str, rounds: int, min_seconds: float) -> dict:
+def measure_in_rounds(cases: list[Case], impl: str, rounds: int, min_seconds: float,
+                      threads: int | None) -> dict:
     """{variant: {case key: measurements}}: each round runs every variant once, in turn.
 
     Times are the median over rounds of each round's median; memory is measured in round one.
@@ -108,8 +115,8 @@ def measure_in_rounds(cases: list[Case], impl: str, rounds: int, min_seconds: fl
             chosen = [c for c in cases if variant != "naive" or c.naive]
             print(f"round {round_number + 1}/{rounds}: {variant} on {len(chosen)} case(s) ...",
                   file=sys.stderr, flush=True)
-            per_round[variant].append(
-                run_in_subprocess(variant, impl, chosen, min_seconds, memory=round_number == 0))
+            per_round[variant].append(run_in_subprocess(
+                variant, impl, chosen, min_seconds, memory=round_number == 0, threads=threads))
     return {v: _median_of_rounds(found) for v, found in per_round.items()}
 
 
@@ -127,7 +134,7 @@ def _median_of_rounds(rounds: list[dict]) -> dict:
 
 
 def run_in_subprocess(variant: str, impl: str, cases: list[Case], min_seconds: float,
-                      memory: bool) -> dict:
+                      memory: bool, threads: int | None = None) -> dict:
     """Run one variant over `cases` in a fresh process; {case key: measurements or error}."""
     if not cases:
         return {}
@@ -135,7 +142,10 @@ def run_in_subprocess(variant: str, impl: str, cases: list[Case], min_seconds: f
                "--min-seconds", str(min_seconds),
                "--cases", json.dumps([c.as_dict() for c in cases])]
     command += ["--memory"] if memory else []
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT)
+    env = dict(os.environ)
+    if threads:
+        env.update({name: str(threads) for name in THREAD_VARIABLES})
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, env=env)
     if done.returncode != 0:
         reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return {c.key: {"error": reason} for c in cases}
@@ -166,8 +176,9 @@ def _ratio(slow, fast):
     return slow["total_ms"] / fast["total_ms"]
 
 
-def print_table(rows: list[dict], impl: str, rounds: int) -> None:
+def print_table(rows: list[dict], impl: str, rounds: int, threads: int | None) -> None:
     print(f"\nconv2d 3x3, stride 1, padding 1, float32, C = F; impl = {impl}; "
+          f"threads = {threads or 'library defaults'} ({os.cpu_count()} cores); "
           f"ms: median over {rounds} round(s); peak MB beyond the inputs;\n"
           "speed-up = naive time / this time; time/torch = this time / PyTorch's time")
     header = (f"{'sweep':<10}{'N':>4}{'C=F':>5}{'HxW':>7}  {'variant':<8}{'fwd ms':>9}"

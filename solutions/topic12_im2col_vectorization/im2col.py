@@ -145,10 +145,12 @@ def _blas_per_thread_control():
 
 
 _SET_BLAS_THREADS_HERE = _blas_per_thread_control()
-_THREADS = (os.cpu_count() or 1) if _SET_BLAS_THREADS_HERE is not None else 1
+# KATA_THREADS caps the threads (as in Topic 17); the benchmark's --threads sets it.
+_THREADS = min(os.cpu_count() or 1, int(os.environ.get("KATA_THREADS", os.cpu_count() or 1)))
+_THREADS = max(1, _THREADS) if _SET_BLAS_THREADS_HERE is not None else 1
 # Images per chunk: small enough that a chunk's strips and partial sums stay in the cache while
-# they are used (with threads), or large enough for multi-threaded BLAS to pay off (without).
-_CHUNK_BYTES = 1 << 20 if _THREADS > 1 else 64 << 20
+# they are used (single-threaded BLAS), or large enough for multi-threaded BLAS to pay off.
+_CHUNK_BYTES = 1 << 20 if _SET_BLAS_THREADS_HERE is not None else 64 << 20
 _pool = None
 
 
@@ -164,8 +166,14 @@ if hasattr(os, "register_at_fork"):
 def _in_parallel(task, count):
     """task(start, stop) over contiguous parts of range(count), one per thread; their results."""
     global _pool
-    if _THREADS < 2 or count < 2:
+    if _SET_BLAS_THREADS_HERE is None:
         return [task(0, count)]
+    if _THREADS < 2 or count < 2:
+        previous = _SET_BLAS_THREADS_HERE(1)  # small chunks want single-threaded BLAS ...
+        try:
+            return [task(0, count)]
+        finally:
+            _SET_BLAS_THREADS_HERE(previous)  # ... but only while they run: the caller's again
     if _pool is None:
         _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="conv")
     parts = min(_THREADS, count)
