@@ -139,9 +139,9 @@ def _blas_per_thread_control():
     for library in candidates:
         try:
             return ctypes.CDLL(str(library)).openblas_set_num_threads_local
-        except (OSError, AttributeError):
+        except (OSError, AttributeError):  # pragma: no cover (depends on NumPy's build)
             continue
-    return None
+    return None  # pragma: no cover (depends on NumPy's build)
 
 
 _SET_BLAS_THREADS_HERE = _blas_per_thread_control()
@@ -154,7 +154,7 @@ _CHUNK_BYTES = 1 << 20 if _SET_BLAS_THREADS_HERE is not None else 64 << 20
 _pool = None
 
 
-def _forget_pool():
+def _forget_pool():  # pragma: no cover (runs in a forked child)
     global _pool
     _pool = None  # threads do not survive a fork: a child process starts its own pool
 
@@ -166,7 +166,7 @@ if hasattr(os, "register_at_fork"):
 def _in_parallel(task, count):
     """task(start, stop) over contiguous parts of range(count), one per thread; their results."""
     global _pool
-    if _SET_BLAS_THREADS_HERE is None:
+    if _SET_BLAS_THREADS_HERE is None:  # pragma: no cover (depends on NumPy's build)
         return [task(0, count)]
     if _THREADS < 2 or count < 2:
         previous = _SET_BLAS_THREADS_HERE(1)  # small chunks want single-threaded BLAS ...

@@ -165,6 +165,29 @@ def test_results_are_fresh_arrays():
                  f"gets overwritten).")
 
 
+def _expect_value_error(function, args, situation, advice):
+    """`function(*args)` must refuse the input with ValueError (PyTorch refuses it too)."""
+    try:
+        kata.function(function)(*args)
+    except ValueError:
+        return
+    except NotImplementedError:
+        kata.call(function, *args)  # fails with the harness's usual "not implemented" line
+    except Exception as err:
+        fail(f"{function} with {situation} raised {type(err).__name__}: {err}. Raise ValueError "
+             f"instead: {advice}")
+    fail(f"{function} with {situation} returned without complaint. Raise ValueError: {advice}")
+
+
+@pytest.mark.shape
+def test_impossible_inputs_are_refused():
+    x, w, b = _conv_inputs((1, 3, 3, 3), (2, 3, 3))
+    _expect_value_error("im2col", (x, 6), "a 6x6 kernel on a 3x3 image without padding",
+                        "Hout = (3 + 0 - 6) // 1 + 1 is negative: no window fits.")
+    _expect_value_error("conv2d_forward", (x, w[:, :2], b),
+                        "x of 3 channels and w of 2", "w must have x's number of channels.")
+
+
 # ---------------------------------------------------------------------------------- fixture
 
 def _fixture_cases(kind):
