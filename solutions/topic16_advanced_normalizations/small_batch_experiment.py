@@ -36,6 +36,7 @@ import argparse  # noqa: E402
 import copy  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
+import multiprocessing  # noqa: E402
 import pickle  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -251,6 +252,24 @@ def train_one(norm_kind, batch_size, data, epochs, base_lr, seed):
             "seconds": round(seconds, 1), "curve": curve}
 
 
+_DATA = None  # the prepared data; forked worker processes inherit it instead of copying it
+
+
+def run_config(config):
+    """One training run, (norm kind, batch, seed, epochs, lr) -> its result dict."""
+    kind, batch, seed, epochs, lr = config
+    return train_one(kind, batch, _DATA, epochs, lr, seed)
+
+
+def run_all(configs, jobs):
+    """Results in the order of configs; `jobs` runs at a time (one BLAS thread each)."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(run_config, configs)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(run_config, configs)
+
+
 def accuracy(params, norms, x, y, eval_batch=500, train_mode=False):
     """Top-1 accuracy; in evaluation mode BatchNorm uses its running statistics, in train mode
     the statistics of each evaluation batch (and updates the norms' running statistics)."""
@@ -354,6 +373,8 @@ def parse_args(argv):
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batches", type=int, nargs="+", default=[2, 32])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="runs trained in parallel (default: 2, one per core)")
     parser.add_argument("--lr", type=float, default=0.1, help="learning rate at batch 32")
     parser.add_argument("--impl", choices=("solutions", "katas"), default="solutions",
                         help="whose conv, BatchNorm, ReLU and GroupNorm to train with")
@@ -387,23 +408,24 @@ def main(argv=None) -> int:
                   f"CIFAR10_DIR, or add --synthetic to test the code only.", file=sys.stderr)
             return 2
         raw, source = load_subset(folder, args.train_images, args.test_images), str(folder)
+    global _DATA
     x_train, x_test = standardize(raw[0], raw[2])
-    data = (x_train, raw[1], x_test, raw[3])
+    data = _DATA = (x_train, raw[1], x_test, raw[3])
     print(f"data: {source}; {len(data[1])} train / {len(data[3])} test images, "
           f"{args.epochs} epoch(s), batches {args.batches}, seeds {args.seeds}", flush=True)
 
-    runs = []
-    for seed in args.seeds:
-        for batch in args.batches:
-            for kind in NORMS:
-                try:
-                    run = train_one(kind, batch, data, args.epochs, args.lr, seed)
-                except NotImplementedError as err:
-                    print(f"{args.impl}: not implemented yet: {err}", file=sys.stderr)
-                    return 2
-                runs.append(run)
-                print(f"  {run['norm']:9s} batch {batch:3d} seed {seed}: test "
-                      f"{100 * run['test_accuracy']:.1f}%  ({run['seconds']:.0f} s)", flush=True)
+    configs = [(kind, batch, seed, args.epochs, args.lr)
+               for seed in args.seeds for batch in args.batches for kind in NORMS]
+    runs, start = [], time.perf_counter()
+    try:
+        for run in run_all(configs, args.jobs):
+            runs.append(run)
+            print(f"  {run['norm']:9s} batch {run['batch']:3d} seed {run['seed']}: test "
+                  f"{100 * run['test_accuracy']:.1f}%  ({run['seconds']:.0f} s)", flush=True)
+    except NotImplementedError as err:
+        print(f"--impl {args.impl}: not implemented yet: {err}", file=sys.stderr)
+        return 2
+    print(f"{len(runs)} runs in {time.perf_counter() - start:.0f} s ({args.jobs} at a time)")
 
     rows = summarize(runs)
     text = table(rows)
