@@ -77,7 +77,8 @@ def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> 
     sentences = []
     if got.ndim >= 3:
         sentences += _spatial_pattern(bad)
-        sentences += _confined_to_one(bad, axis=0, noun="sample", where="the batch axis (axis 0)")
+        sentences += _confined_to_one(bad, axis=0, noun="sample" if got.ndim < 4 else "sample/filter",
+                                      where="axis 0 (N for images, F for weights)")
     if got.ndim == 4:
         sentences += _confined_to_one(bad, axis=1, noun="channel", where="the channel axis (axis 1)")
     if not np.any(got[bad]):
@@ -231,7 +232,7 @@ def _axis_mixup(got, expected, tol) -> list[str]:
             _close(got, np.swapaxes(expected, 0, 1), tol):
         return ["Your result is the expected one with the batch and channel axes swapped: "
                 "keep NCHW order (batch, channels, height, width)."]
-    nouns = {2: ("row", "column"), 3: ("index",), 4: ("sample", "channel")}[min(got.ndim, 4)]
+    nouns = {2: ("row", "column"), 3: ("index",), 4: ("sample/filter", "channel")}[min(got.ndim, 4)]
     for axis, noun in enumerate(nouns):
         if not 2 <= got.shape[axis] <= MAX_SLICES:
             continue

@@ -95,7 +95,7 @@ def test_batch_and_channel_axes_swapped():
 
 def test_slices_moved_or_stuck():
     e = _expected((3, 2, 4, 4))
-    assert "your sample 0 is the expected sample 1" in _explain(e[[1, 0, 2]], e)
+    assert "your sample/filter 0 is the expected sample/filter 1" in _explain(e[[1, 0, 2]], e)
     assert "stuck at 0" in _explain(np.repeat(e[:1], 3, axis=0), e)
     e3 = _expected((3, 4, 4))
     assert "your index 0 is the expected index 2" in _explain(e3[[2, 1, 0]], e3)
@@ -151,14 +151,14 @@ def test_one_sample_or_channel():
     e = _expected((3, 3, 4, 4))
     got = e.copy()
     got[1, :, 1:3, 1:3] += np.arange(12).reshape(3, 2, 2)
-    assert "Only sample 1 is wrong" in _explain(got, e)
+    assert "Only sample/filter 1 is wrong" in _explain(got, e)
     got = e.copy()
     got[:, 2] *= np.arange(3, 51).reshape(3, 4, 4)
     text = _explain(got, e)
     assert "Only channel 2 is wrong" in text and "Map" not in text
     got = e.copy()
     got[1:] += np.arange(96).reshape(2, 3, 4, 4)
-    assert "Only sample 0 is right" in _explain(got, e)
+    assert "Only sample/filter 0 is right" in _explain(got, e)
 
 
 def test_map_and_everything_wrong():
