@@ -42,6 +42,8 @@ class Out:
         self.stream = stream or sys.stdout
         self.colour = self.stream.isatty() and "NO_COLOR" not in os.environ \
             and os.environ.get("TERM") != "dumb"
+        if self.colour and os.name == "nt":
+            os.system("")  # lets the Windows console interpret ANSI colours and screen clearing
 
     def paint(self, text: str, style: str) -> str:
         return f"\033[{self.CODES[style]}m{text}\033[0m" if self.colour else text
