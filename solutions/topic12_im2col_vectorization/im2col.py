@@ -251,11 +251,12 @@ def _correlate(src, grid, w, stride, bias=None):
             strips = _strips(grid.place(src[first:first + n], images), KW, sw, Wout)
             partial = (w_rows @ strips.T).reshape(KH, F, n, GH, Wout).transpose(0, 2, 1, 3, 4)
             block = out[first:first + n]
-            np.copyto(block, partial[0, :, :, 0:span:sh])
+            if bias is None:
+                np.copyto(block, partial[0, :, :, 0:span:sh])
+            else:
+                np.add(partial[0, :, :, 0:span:sh], bias.reshape(F, 1, 1), out=block)
             for p in range(1, KH):
                 block += partial[p, :, :, p:p + span:sh]
-            if bias is not None:
-                block += bias.reshape(F, 1, 1)
 
     _in_parallel(task, N)
     return out
