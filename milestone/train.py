@@ -387,10 +387,13 @@ def _log(run, window, cfg, steps_per_epoch) -> None:
 
 
 def _maybe_replan(run, cfg, total) -> int:
-    """Shorten the schedule only if the plan would overrun the budget by more than 10%."""
-    if run["plan"].get("pinned") or run["step"] < 10:
+    """Shorten the schedule only if, at the step rate of the last 50 steps, the plan would
+    overrun the budget by more than 10%."""
+    recent = [h for h in run["history"] if h["step"] >= run["step"] - 50]
+    if run["plan"].get("pinned") or len(recent) < 5 or recent[-1]["step"] == recent[0]["step"]:
         return total
-    rate = run["train_seconds"] / run["step"]
+    rate = ((recent[-1]["seconds"] - recent[0]["seconds"])
+            / (recent[-1]["step"] - recent[0]["step"]))
     projected = run["train_seconds"] + (total - run["step"]) * rate
     if projected <= 1.1 * cfg.budget:
         return total
