@@ -57,7 +57,8 @@ def _confusion(plt, out: Path, labels, predictions) -> Path:
     ax.set_xticks(range(10), CLASSES, rotation=45, ha="right")
     ax.set_yticks(range(10), CLASSES)
     acc = np.trace(cm) / max(cm.sum(), 1)
-    ax.set(xlabel="predicted", ylabel="true", title=f"test confusion matrix ({100 * acc:.1f}%)")
+    ax.set(xlabel="predicted", ylabel="true",
+           title=f"test confusion matrix, flip TTA ({100 * acc:.1f}%)")
     return _save(plt, fig, out / "confusion.png")
 
 
