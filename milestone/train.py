@@ -387,19 +387,20 @@ def _log(run, window, cfg, steps_per_epoch) -> None:
 
 
 def _maybe_replan(run, cfg, total) -> int:
-    """Shorten the schedule only if, at the step rate of the last 50 steps, the plan would
-    overrun the budget by more than 10%."""
+    """Re-size the schedule when, at the step rate of the last 50 steps, the plan would overrun
+    the budget by more than 10%; once re-sized, keep fitting it to the budget (shorter or longer
+    again, never beyond the original plan) as the machine's load changes."""
     recent = [h for h in run["history"] if h["step"] >= run["step"] - 50]
     if run["plan"].get("pinned") or len(recent) < 5 or recent[-1]["step"] == recent[0]["step"]:
         return total
     rate = ((recent[-1]["seconds"] - recent[0]["seconds"])
             / (recent[-1]["step"] - recent[0]["step"]))
     projected = run["train_seconds"] + (total - run["step"]) * rate
-    if projected <= 1.1 * cfg.budget:
+    if not run["replanned"] and projected <= 1.1 * cfg.budget:
         return total
-    new_total = max(run["step"] + 1, int(run["step"] + (cfg.budget - run["train_seconds"]) / rate))
-    if new_total < total:
-        print(f"the machine is slower than calibrated: shortening the run to {new_total} steps",
-              flush=True)
+    fits = int(run["step"] + (cfg.budget - run["train_seconds"]) / rate)
+    new_total = max(run["step"] + 1, min(run["plan"]["total_steps"], fits))
+    if abs(new_total - total) > max(5, total // 50):   # ignore jitter
+        print(f"the machine's speed changed: the run now ends at step {new_total}", flush=True)
         run["total"], run["replanned"] = new_total, True
     return run["total"]
