@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 TOPIC = "topic17_cifar10_from_scratch"
 REEXEC_FLAG = "KATA_MILESTONE_CHILD"
-SMOKE_MIN_ACCURACY = 0.25  # chance is 0.10; a smoke run on a busy 2-core machine reaches 0.3-0.4
+SMOKE_MIN_ACCURACY = 0.20  # chance is 0.10 (sd 0.007 on 2,000 images); 45 s reach 0.35-0.67
 
 
 def parse_args(argv=None) -> argparse.Namespace:
