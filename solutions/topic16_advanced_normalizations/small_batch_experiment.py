@@ -37,12 +37,13 @@ import copy  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
 import multiprocessing  # noqa: E402
-import pickle  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+
+from data import cifar10  # noqa: E402
 
 from ..topic12_im2col_vectorization import im2col  # noqa: E402
 from ..topic14_resnet_skip_connections import residual  # noqa: E402
@@ -56,7 +57,6 @@ LAYER_MODULES = {"conv": "topic12_im2col_vectorization.im2col",
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "runs" / "topic16_small_batch"
-FOLDER_NAME = "cifar-10-batches-py"
 CHANNELS = (16, 32, 64)   # per conv stage; stages 2 and 3 halve the resolution (stride 2)
 CHANNELS_PER_GROUP = 4    # GroupNorm: 16, 32, 64 channels -> 4, 8, 16 groups
 NUM_CLASSES = 10
@@ -66,42 +66,14 @@ DTYPE = np.float32
 
 # ------------------------------------------------------------------------------------ the data
 
-def candidate_dirs(data_dir: str | None) -> list[Path]:
-    """Where to look: --data-dir alone when given, else $CIFAR10_DIR, ../shared/data, data/."""
-    if data_dir:
-        roots = [Path(data_dir).expanduser()]
-    else:
-        roots = [Path(os.environ["CIFAR10_DIR"]).expanduser()] if os.environ.get("CIFAR10_DIR") else []
-        roots += [REPO_ROOT.parent / "shared" / "data", REPO_ROOT / "data"]
-    return [folder for root in roots for folder in (root, root / FOLDER_NAME)]
+def load_subset(data_dir: str | None, train_images: int, test_images: int):
+    """The first train_images training and test_images test images, through data/cifar10.py.
 
-
-def find_cifar(data_dir: str | None) -> Path | None:
-    """The first candidate folder holding the official python batches, or None."""
-    for folder in candidate_dirs(data_dir):
-        if (folder / "data_batch_1").is_file() and (folder / "test_batch").is_file():
-            return folder
-    return None
-
-
-def read_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """One official batch file: uint8 images (n, 3, 32, 32) and int64 labels (n,)."""
-    with open(path, "rb") as f:
-        batch = pickle.load(f, encoding="bytes")
-    images = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
-    return images, np.asarray(batch[b"labels"], dtype=np.int64)
-
-
-def load_subset(folder: Path, train_images: int, test_images: int):
-    """The first train_images of the training batches and test_images of the test batch."""
-    parts, total, index = [], 0, 1
-    while total < train_images and index <= 5:
-        parts.append(read_batch(folder / f"data_batch_{index}"))
-        total, index = total + len(parts[-1][1]), index + 1
-    x_train = np.concatenate([p[0] for p in parts])[:train_images]
-    y_train = np.concatenate([p[1] for p in parts])[:train_images]
-    x_test, y_test = read_batch(folder / "test_batch")
-    return x_train, y_train, x_test[:test_images], y_test[:test_images]
+    Never downloads here: the experiment says where to put the data instead.
+    """
+    arrays = cifar10.load_cifar10(data_dir, download=False, quiet=True)
+    return (arrays["x_train"][:train_images], arrays["y_train"][:train_images],
+            arrays["x_test"][:test_images], arrays["y_test"][:test_images])
 
 
 def standardize(x_train: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
@@ -367,7 +339,7 @@ def synthetic_data(train_images, test_images, seed=0):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", help="a cifar-10-batches-py folder or its parent "
-                        "(default: $CIFAR10_DIR, then ../shared/data, then data/)")
+                        "(default: $CIFAR10_DIR, then data/)")
     parser.add_argument("--train-images", type=int, default=8192)
     parser.add_argument("--test-images", type=int, default=2000)
     parser.add_argument("--epochs", type=int, default=3)
@@ -401,13 +373,13 @@ def main(argv=None) -> int:
     if args.synthetic:
         raw, source = synthetic_data(args.train_images, args.test_images), "synthetic data"
     else:
-        folder = find_cifar(args.data_dir)
-        if folder is None:
-            looked = ", ".join(str(p) for p in candidate_dirs(args.data_dir)[::2])
-            print(f"CIFAR-10 not found (looked in {looked}): pass --data-dir DIR, set "
-                  f"CIFAR10_DIR, or add --synthetic to test the code only.", file=sys.stderr)
+        try:
+            raw = load_subset(args.data_dir, args.train_images, args.test_images)
+        except cifar10.CifarError as err:
+            print(f"CIFAR-10 not found: {err} (or add --synthetic to test the code only)",
+                  file=sys.stderr)
             return 2
-        raw, source = load_subset(folder, args.train_images, args.test_images), str(folder)
+        source = args.data_dir or os.environ.get("CIFAR10_DIR") or "data/"
     global _DATA
     x_train, x_test = standardize(raw[0], raw[2])
     data = _DATA = (x_train, raw[1], x_test, raw[3])
