@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 
 from .diagnose import explain_mismatch, shape_advice
+from .gradcheck import numerical_gradient
 from .kata import fail
 
 # Elements smaller than this fraction of the array's largest magnitude are compared absolutely,
@@ -85,3 +86,24 @@ def _safely(diagnosis, *args) -> list[str]:
         return diagnosis(*args)
     except Exception:
         return []
+
+
+def expect_backward_matches_finite_differences(kata, forward: str, backward: str, inputs: dict,
+                                               wrt: str, settings: dict, dout_seed: int = 2) -> None:
+    """The backward's d<wrt> against centred finite differences of the same kata's forward.
+
+    inputs: the forward's array arguments by name, in the forward's order (the backward returns
+    one gradient per name, in that order); settings: its other keyword arguments (stride, ...).
+    """
+    out, cache = kata.forward(forward, *inputs.values(), **settings)
+    dout = np.random.default_rng(dout_seed).standard_normal(out.shape)
+    names = tuple(f"d{name}" for name in inputs)
+    analytic = kata.backward(backward, dout, cache, grads=names)[list(inputs).index(wrt)]
+
+    def forward_of(value):
+        return kata.forward(forward, *{**inputs, wrt: value}.values(), **settings)[0]
+
+    numeric = numerical_gradient(forward_of, inputs[wrt], dout)
+    described = ", ".join(f"{name}={value}" for name, value in settings.items())
+    expect_close(analytic, numeric, f"{backward}({described}): d{wrt}", rtol=1e-6,
+                 reference="finite differences of your forward")

@@ -7,7 +7,7 @@ PyTorch), gradient (backward against centred finite differences of your own forw
 import numpy as np
 import pytest
 
-from specs.harness import Kata, expect_close, expect_dtype, expect_shape, numerical_gradient
+from specs.harness import Kata, expect_close, expect_dtype, expect_shape
 from specs.harness.cases import (
     case_id,
     conv_output_size,
@@ -17,6 +17,7 @@ from specs.harness.cases import (
     random_array,
     require_case,
 )
+from specs.harness.checks import expect_backward_matches_finite_differences
 
 TOPIC = "topic11_conv2d_sliding_window"
 conv = Kata(TOPIC, "conv2d")
@@ -119,16 +120,7 @@ def test_backward_matches_pytorch(case):
                          ids=_ids(GRADIENT_CASES))
 @pytest.mark.parametrize("wrt", ["x", "w", "b"])
 def test_gradient_matches_finite_differences(x_shape, w_shape, stride, padding, wrt):
-    inputs = dict(zip("xwb", _inputs(x_shape, w_shape, seed=1)))
-    out, cache = conv.forward("conv2d_forward_naive", **inputs, stride=stride, padding=padding)
-    dout = np.random.default_rng(2).standard_normal(out.shape)
-    analytic = conv.backward("conv2d_backward_naive", dout, cache,
-                             grads=("dx", "dw", "db"))["xwb".index(wrt)]
-
-    def forward_of(value):
-        return conv.forward("conv2d_forward_naive", **{**inputs, wrt: value},
-                            stride=stride, padding=padding)[0]
-
-    numeric = numerical_gradient(forward_of, inputs[wrt], dout)
-    expect_close(analytic, numeric, f"conv2d_backward_naive(stride={stride}, padding={padding}): "
-                 f"d{wrt}", rtol=1e-6, reference="finite differences of your forward")
+    expect_backward_matches_finite_differences(
+        conv, "conv2d_forward_naive", "conv2d_backward_naive",
+        dict(zip("xwb", _inputs(x_shape, w_shape, seed=1))), wrt,
+        dict(stride=stride, padding=padding))

@@ -18,6 +18,7 @@ from specs.harness.cases import (
     random_array,
     require_case,
 )
+from specs.harness.checks import expect_backward_matches_finite_differences
 
 TOPIC = "topic12_im2col_vectorization"
 kata = Kata(TOPIC, "im2col")
@@ -284,16 +285,7 @@ def test_col2im_is_the_gradient_of_im2col(x_shape, kernel, stride, padding, dila
                          ids=_conv_ids(CONV_GRADIENT_CASES))
 @pytest.mark.parametrize("wrt", ["x", "w", "b"])
 def test_conv_gradient_matches_finite_differences(x_shape, w_shape, stride, padding, wrt):
-    inputs = dict(zip("xwb", _conv_inputs(x_shape, w_shape, seed=1)))
-    out, cache = kata.forward("conv2d_forward", **inputs, stride=stride, padding=padding)
-    dout = np.random.default_rng(2).standard_normal(out.shape)
-    analytic = kata.backward("conv2d_backward", dout, cache,
-                             grads=("dx", "dw", "db"))["xwb".index(wrt)]
-
-    def forward_of(value):
-        return kata.forward("conv2d_forward", **{**inputs, wrt: value},
-                            stride=stride, padding=padding)[0]
-
-    numeric = numerical_gradient(forward_of, inputs[wrt], dout)
-    expect_close(analytic, numeric, f"conv2d_backward(stride={stride}, padding={padding}): "
-                 f"d{wrt}", rtol=1e-6, reference="finite differences of your forward")
+    expect_backward_matches_finite_differences(
+        kata, "conv2d_forward", "conv2d_backward",
+        dict(zip("xwb", _conv_inputs(x_shape, w_shape, seed=1))), wrt,
+        dict(stride=stride, padding=padding))

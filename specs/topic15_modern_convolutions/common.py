@@ -6,8 +6,9 @@ import sys
 
 import numpy as np
 
-from specs.harness import Kata, expect_close, expect_dtype, expect_shape, fail, numerical_gradient
+from specs.harness import Kata, expect_dtype, expect_shape, fail
 from specs.harness.cases import fixture_params, pair, random_array
+from specs.harness.checks import expect_backward_matches_finite_differences
 
 TOPIC = "topic15_modern_convolutions"
 modern = Kata(TOPIC, "modern_conv")
@@ -48,23 +49,9 @@ def expect_dtypes(arrays_, names, dtype, function: str) -> None:
 
 
 def gradient_check(forward: str, backward: str, inputs: dict, wrt: str, settings: dict) -> None:
-    """The backward's d<wrt> against centred finite differences of the learner's own forward.
-
-    inputs: the forward's array arguments by name, in the forward's order (the backward returns
-    one gradient per name, in that order).
-    """
-    out, cache = modern.forward(forward, *inputs.values(), **settings)
-    dout = np.random.default_rng(7).standard_normal(out.shape)
-    names = tuple(f"d{name}" for name in inputs)
-    analytic = modern.backward(backward, dout, cache, grads=names)[list(inputs).index(wrt)]
-
-    def forward_of(value):
-        changed = {**inputs, wrt: value}
-        return modern.forward(forward, *changed.values(), **settings)[0]
-
-    numeric = numerical_gradient(forward_of, inputs[wrt], dout)
-    expect_close(analytic, numeric, f"{backward}({settings_label(**settings)}): d{wrt}",
-                 rtol=1e-6, reference="finite differences of your forward")
+    """The backward's d<wrt> against centred finite differences of the learner's own forward."""
+    expect_backward_matches_finite_differences(modern, forward, backward, inputs, wrt, settings,
+                                               dout_seed=7)
 
 
 def python_lines_run(function, *args, **kwargs) -> int:
