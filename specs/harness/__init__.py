@@ -1,4 +1,9 @@
-"""The spec harness shared by every topic: see README.md in this folder."""
+"""The spec harness shared by every topic.
+
+impl (which package the specs test), kata (guarded calls and their messages), checks (shape,
+dtype and closeness assertions), diagnose (where a mismatch lives), gradcheck (centred finite
+differences), fixtures and cases (golden PyTorch cases, inputs and ids).
+"""
 
 from .checks import expect_close, expect_dtype, expect_shape, relative_errors
 from .fixtures import load_cases

@@ -23,7 +23,7 @@ from specs.harness.checks import expect_backward_matches_finite_differences
 TOPIC = "topic12_im2col_vectorization"
 kata = Kata(TOPIC, "im2col")
 LAYOUT = ("rows: one per output position, ordered (n, i, j) row-major; "
-          "columns: ordered (c, p, q), i.e. channel first, then kernel row, then kernel column.")
+          "columns: ordered (c, p, q), i.e. channel first, then kernel row, then kernel column")
 
 # (N, C, H, W), kernel_size, stride, padding, dilation
 WINDOW_GRID = [
@@ -84,6 +84,11 @@ def _conv_inputs(x_shape, w_shape, dtype=np.float64, seed=0):
 
 
 # ------------------------------------------------------------------------------------ shape
+
+
+def _described(geometry: dict) -> str:
+    """'stride=1, padding=0, dilation=1' for messages."""
+    return ", ".join(f"{name}={value}" for name, value in geometry.items())
 
 @pytest.mark.shape
 @pytest.mark.parametrize("x_shape, kernel, stride, padding, dilation", WINDOW_GRID,
@@ -203,7 +208,7 @@ def test_im2col_matches_unfold(case):
     geometry = _geometry(c["stride"], c["padding"], c["dilation"])
     cols = kata.call("im2col", c["x"], c["kernel_size"], **geometry)
     expect_shape(cols, c["cols"].shape, "im2col", LAYOUT)
-    expect_close(cols, c["cols"], f"im2col(kernel_size={c['kernel_size']}, {geometry})",
+    expect_close(cols, c["cols"], f"im2col(kernel_size={c['kernel_size']}, {_described(geometry)})",
                  reference=f"PyTorch's unfold in our layout ({LAYOUT})")
 
 
@@ -214,7 +219,7 @@ def test_col2im_matches_fold(case):
     geometry = _geometry(c["stride"], c["padding"], c["dilation"])
     back = kata.call("col2im", c["y"], c["x"].shape, c["kernel_size"], **geometry)
     expect_shape(back, c["x"].shape, "col2im")
-    expect_close(back, c["col2im"], f"col2im(kernel_size={c['kernel_size']}, {geometry})",
+    expect_close(back, c["col2im"], f"col2im(kernel_size={c['kernel_size']}, {_described(geometry)})",
                  reference="PyTorch's fold (overlapping entries are summed)")
 
 
@@ -258,7 +263,7 @@ def test_col2im_is_the_adjoint_of_im2col(x_shape, kernel, stride, padding, dilat
     expect_shape(back, x_shape, "col2im")
     left, right = float(np.sum(cols * y)), float(np.sum(x * back))
     if not np.isclose(left, right, rtol=1e-9, atol=1e-9):
-        fail(f"col2im is not the adjoint of im2col for kernel_size={kernel}, {geometry}: "
+        fail(f"col2im is not the adjoint of im2col for kernel_size={kernel}, {_described(geometry)}: "
              f"<im2col(x), y> = {left:.10g} but <x, col2im(y)> = {right:.10g}. Each entry of y "
              f"must be ADDED to the pixel of x that im2col copied into that position (windows "
              f"overlap: use +=), with the same stride, dilation and padding as im2col.")
@@ -276,7 +281,7 @@ def test_col2im_is_the_gradient_of_im2col(x_shape, kernel, stride, padding, dila
     y = random_array(rng, _expected_cols_shape(x_shape, kernel, stride, padding, dilation))
     numeric = numerical_gradient(lambda v: kata.call("im2col", v, kernel, **geometry), x, y)
     back = kata.call("col2im", y, x_shape, kernel, **geometry)
-    expect_close(back, numeric, f"col2im(kernel_size={kernel}, {geometry})", rtol=1e-6,
+    expect_close(back, numeric, f"col2im(kernel_size={kernel}, {_described(geometry)})", rtol=1e-6,
                  reference="finite differences of your im2col")
 
 
