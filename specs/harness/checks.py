@@ -6,6 +6,7 @@ import textwrap
 
 import numpy as np
 
+from .cases import conv_output_size, output_size_formula, pair
 from .diagnose import explain_mismatch, shape_advice
 from .gradcheck import numerical_gradient
 from .kata import fail
@@ -107,3 +108,13 @@ def expect_backward_matches_finite_differences(kata, forward: str, backward: str
     described = ", ".join(f"{name}={value}" for name, value in settings.items())
     expect_close(analytic, numeric, f"{backward}({described}): d{wrt}", rtol=1e-6,
                  reference="finite differences of your forward")
+
+
+def expect_conv_output_shape(out: np.ndarray, x_shape, w_shape, stride, padding, what: str) -> None:
+    """out is (N, F, Hout, Wout) for x (N, C, H, W) and filters w_shape = (F, KH, KW); the
+    failure message gives DESIGN.md's output-size formula with this case's numbers."""
+    N, _, H, W = x_shape
+    F, KH, KW = w_shape
+    (sh, sw), (ph, pw) = pair(stride), pair(padding)
+    expected = (N, F, conv_output_size(H, KH, sh, ph), conv_output_size(W, KW, sw, pw))
+    expect_shape(out, expected, what, output_size_formula(H, W, (KH, KW), stride, padding))

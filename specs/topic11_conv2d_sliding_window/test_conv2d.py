@@ -10,14 +10,11 @@ import pytest
 from specs.harness import Kata, expect_close, expect_dtype, expect_shape
 from specs.harness.cases import (
     case_id,
-    conv_output_size,
     fixture_params,
-    output_size_formula,
-    pair,
     random_array,
     require_case,
 )
-from specs.harness.checks import expect_backward_matches_finite_differences
+from specs.harness.checks import expect_backward_matches_finite_differences, expect_conv_output_shape
 
 TOPIC = "topic11_conv2d_sliding_window"
 conv = Kata(TOPIC, "conv2d")
@@ -61,12 +58,8 @@ def _ids(cases):
 def test_output_shape(x_shape, w_shape, stride, padding):
     x, w, b = _inputs(x_shape, w_shape)
     out, _ = conv.forward("conv2d_forward_naive", x, w, b, stride=stride, padding=padding)
-    N, _, H, W = x_shape
-    F, KH, KW = w_shape
-    (sh, sw), (ph, pw) = pair(stride), pair(padding)
-    expected = (N, F, conv_output_size(H, KH, sh, ph), conv_output_size(W, KW, sw, pw))
-    expect_shape(out, expected, f"conv2d_forward_naive(stride={stride}, padding={padding}): out",
-                 output_size_formula(H, W, (KH, KW), stride, padding))
+    expect_conv_output_shape(out, x_shape, w_shape, stride, padding,
+                             f"conv2d_forward_naive(stride={stride}, padding={padding}): out")
 
 
 @pytest.mark.shape

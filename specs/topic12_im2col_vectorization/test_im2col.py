@@ -18,7 +18,7 @@ from specs.harness.cases import (
     random_array,
     require_case,
 )
-from specs.harness.checks import expect_backward_matches_finite_differences
+from specs.harness.checks import expect_backward_matches_finite_differences, expect_conv_output_shape
 
 TOPIC = "topic12_im2col_vectorization"
 kata = Kata(TOPIC, "im2col")
@@ -119,12 +119,8 @@ def test_col2im_shape(x_shape, kernel, stride, padding, dilation):
 def test_conv_shapes(x_shape, w_shape, stride, padding):
     x, w, b = _conv_inputs(x_shape, w_shape)
     out, cache = kata.forward("conv2d_forward", x, w, b, stride=stride, padding=padding)
-    N, _, H, W = x_shape
-    F, KH, KW = w_shape
-    (sh, sw), (ph, pw) = pair(stride), pair(padding)
-    expected = (N, F, conv_output_size(H, KH, sh, ph), conv_output_size(W, KW, sw, pw))
-    expect_shape(out, expected, f"conv2d_forward(stride={stride}, padding={padding}): out",
-                 output_size_formula(H, W, (KH, KW), stride, padding))
+    expect_conv_output_shape(out, x_shape, w_shape, stride, padding,
+                             f"conv2d_forward(stride={stride}, padding={padding}): out")
     grads = kata.backward("conv2d_backward", np.ones_like(out), cache, grads=("dx", "dw", "db"))
     for name, grad, like in zip(("dx", "dw", "db"), grads, (x, w, b)):
         expect_shape(grad, like.shape, f"conv2d_backward: {name}",
