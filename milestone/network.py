@@ -89,10 +89,7 @@ class Network:
         caches.append(c)
         for g, width in enumerate(self.widths, 1):
             zeros, ones = self._const(self._zeros, 0, width), self._const(self._ones, 1, width)
-            out, c = L.conv2d_forward(out, params[f"g{g}_conv1_w"], zeros, 1, 1)
-            caches.append(c)
-            out, c = L.maxpool2d_forward(out, 2)
-            caches.append(c)
+            out = self._conv_pool_forward(out, params[f"g{g}_conv1_w"], zeros, caches)
             for i in (1, 2):
                 if i == 2:
                     out, c = L.conv2d_forward(out, params[f"g{g}_conv2_w"], zeros, 1, 1)
@@ -104,6 +101,34 @@ class Network:
         feats = out.reshape(len(out), -1)
         logits = (feats @ params["fc_w"].T) * np.float32(LOGIT_SCALE)
         return logits.astype(x.dtype, copy=False), (caches, feats, params["fc_w"], out.shape)
+
+    def _conv_pool_forward(self, x, w, b, caches):
+        """maxpool 2 of the 3x3 conv of x; one fused call when the layer set offers it."""
+        L = self.layers
+        fused = getattr(L, "conv2d_maxpool2d_forward", None)
+        if fused is not None:
+            out, c = fused(x, w, b, 1)
+            caches.append(c)
+            return out
+        out, c = L.conv2d_forward(x, w, b, 1, 1)
+        caches.append(c)
+        out, c = L.maxpool2d_forward(out, 2)
+        caches.append(c)
+        return out
+
+    def _conv_pool_backward(self, dout, caches, need_dx):
+        """(dx or None, dw) through _conv_pool_forward, popping what it pushed."""
+        L = self.layers
+        fused = getattr(L, "conv2d_maxpool2d_backward", None)
+        if fused is not None:
+            dx, dw, _ = fused(dout, caches.pop(), need_dx)
+            return dx, dw
+        dout = L.maxpool2d_backward(dout, caches.pop())
+        backward = L.conv2d_backward
+        if not need_dx:
+            backward = getattr(L, "conv2d_backward_weights", backward)
+        dx, dw, _ = backward(dout, caches.pop())
+        return dx, dw
 
     def _bn_relu_forward(self, x, gamma, beta, bn_state, train, caches):
         """relu(BN(x)); one fused call when the layer set offers it (the reference's fast path)."""
@@ -145,11 +170,8 @@ class Network:
                 dout, grads[f"g{g}_bn{i}_beta"] = self._bn_relu_backward(dout, caches)
                 if i == 2:
                     dout, grads[f"g{g}_conv2_w"], _ = L.conv2d_backward(dout, caches.pop())
-            dout = L.maxpool2d_backward(dout, caches.pop())
-            backward = L.conv2d_backward
-            if g == 1 and "whiten_b" in self.frozen:
-                backward = getattr(L, "conv2d_backward_weights", backward)
-            dout, grads[f"g{g}_conv1_w"], _ = backward(dout, caches.pop())
+            need_dx = g > 1 or "whiten_b" not in self.frozen
+            dout, grads[f"g{g}_conv1_w"] = self._conv_pool_backward(dout, caches, need_dx)
         if "whiten_b" in self.frozen:
             grads["whiten_b"] = np.zeros_like(cache[2], shape=(WHITEN_CHANNELS,))
             return grads

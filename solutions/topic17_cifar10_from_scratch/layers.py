@@ -54,6 +54,13 @@ def _pair(v) -> tuple[int, int]:
     return (v, v) if np.isscalar(v) else tuple(v)
 
 
+def _column_sums(a2: np.ndarray) -> np.ndarray:
+    """a2 (M, C) float32 -> (C,) sums over rows, by BLAS in both threads (a2.sum(0) is several
+    times slower on the tall, narrow arrays of a channels-last batch)."""
+    parts = _parallel(lambda s, z: np.ones(z - s, np.float32) @ a2[s:z], len(a2))
+    return sum(parts[1:], parts[0])
+
+
 def _fast_ok(*arrays) -> bool:
     return FAST and all(a.dtype == np.float32 and a.ndim == 4 for a in arrays)
 
@@ -151,7 +158,7 @@ def conv2d_backward_weights(dout, cache):
     dh = _nhwc(dout.astype(np.float32, copy=False))
     dw = sum(_parallel(lambda a, z: _conv_dw_rows(xh, dh, k, p, a, z), len(xh)))
     dw = np.ascontiguousarray(dw.reshape(k, k, c, f).transpose(3, 2, 0, 1))
-    return None, dw, dh.reshape(-1, f).sum(0)
+    return None, dw, _column_sums(dh.reshape(-1, f))
 
 
 # ----------------------------------------------------------------------------- max pooling
@@ -375,3 +382,130 @@ def relu_backward(dout, cache):
     dx = np.empty_like(oh)
     _parallel(lambda a, z: np.multiply(dh[a:z], oh[a:z] > 0, out=dx[a:z]), len(oh))
     return dx.transpose(0, 3, 1, 2)
+
+
+
+# ----------------------------------------------------------------------------- conv + 2x2 max pool
+# Rows of the im2col matrix go in window-offset order: all top-left pixels of the 2x2 pooling
+# windows, then all top-right, bottom-left, bottom-right. The conv output then comes in four
+# contiguous blocks, and pooling, its masks and its backward are long contiguous passes.
+_POOL_OFFSETS = ((0, 0), (0, 1), (1, 0), (1, 1))
+
+
+def conv2d_maxpool2d_forward(x, w, b, padding=1):
+    """maxpool2d_forward(conv2d_forward(x, w, b, 1, padding)[0], 2) in one pass over the batch.
+
+    x (N, C, H, W), w (F, C, k, k) -> out (N, F, Hc // 2, Wc // 2), where Hc x Wc is the conv
+    output. The fast path computes only the conv outputs a pooling window covers (the last row
+    and column of an odd-sized output never reach the pool: 6-27% of the milestone's conv1 work),
+    pools each chunk while it is still in cache, and keeps for backward not the conv output but
+    three boolean masks per pooled output: where each window's maximum was.
+    """
+    k, kw = w.shape[2:]
+    pad = _pair(padding)
+    if not (_fast_ok(x, w) and k == kw and pad[0] == pad[1] < k):
+        out, conv_cache = conv2d_forward(x, w, b, 1, padding)
+        out, pool_cache = maxpool2d_forward(out, 2)
+        return out, ("split", conv_cache, pool_cache)
+    xh = _nhwc(x)
+    n, h, wd, c = xh.shape
+    f, p = w.shape[0], pad[0]
+    ho, wo = (h + 2 * p - k + 1) // 2, (wd + 2 * p - k + 1) // 2       # pooled size
+    wm = np.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(k * k * c, f)
+    out = np.empty((n, ho * wo, f), np.float32)
+    masks = np.empty((3, n, ho * wo, f), bool)   # right in top row, right in bottom, bottom row
+
+    def part(a, z):
+        y = None
+        for s, m, cols in _pool_ordered_cols(xh, a, z, k, p, ho, wo):
+            if y is None:
+                y = np.empty((4 * len(cols) // 4, f), np.float32)
+            block = y[:len(cols)]
+            np.matmul(cols, wm, out=block)
+            _pool_blocks(block.reshape(4, m, ho * wo, f), out[s:s + m], masks[:, s:s + m])
+
+    _parallel(part, n)
+    if b is not None and np.any(b):
+        out += b.astype(np.float32)   # the same bias under every window: add it after the max
+    out = out.reshape(n, ho, wo, f)
+    return out.transpose(0, 3, 1, 2), _Fast(xh, w, p, masks, (h, wd))
+
+
+def _pool_ordered_cols(xh, start, stop, k, pad, ho, wo):
+    """Yield (s, m, cols (4*m*ho*wo, k*k*C)) for images start:stop, a cache-sized chunk at a
+    time, rows in _POOL_OFFSETS order, then image, pooled row, pooled column."""
+    _, h, w, c = xh.shape
+    per = max(1, min(stop - start, CHUNK_BYTES // (4 * ho * wo * k * k * c * 4)))
+    xp = np.zeros((per, h + 2 * pad, w + 2 * pad, c), np.float32)
+    cols = np.empty((4, per, ho, wo, k, k * c), np.float32)
+    st = xp.strides
+    for s in range(start, stop, per):
+        m = min(stop, s + per) - s
+        xp[:m, pad:pad + h, pad:pad + w] = xh[s:s + m]
+        block = cols.reshape(-1)[:4 * m * ho * wo * k * k * c].reshape(2, 2, m, ho, wo, k, k * c)
+        block[:] = as_strided(xp, (2, 2, m, ho, wo, k, k * c),  # one copy: fewer, longer loops
+                              (st[1], st[2], st[0], 2 * st[1], 2 * st[2], st[1], st[3]),
+                              writeable=False)
+        yield s, m, block.reshape(-1, k * k * c)
+
+
+def _pool_blocks(y, out, masks):
+    """Max over the four window offsets of y (4, m, P, F) into out (m, P, F); masks (3, m, P, F)
+    are True where the top row's maximum is on the right, the bottom row's too, and where the
+    window's maximum is in the bottom row. Ties go to the first maximum in row-major order."""
+    np.greater(y[1], y[0], out=masks[0])
+    np.greater(y[3], y[2], out=masks[1])
+    top = np.maximum(y[0], y[1])
+    np.maximum(y[2], y[3], out=out)
+    np.greater(out, top, out=masks[2])
+    np.maximum(out, top, out=out)
+
+
+def conv2d_maxpool2d_backward(dout, cache, need_dx=True):
+    """(dx or None, dw, db) of conv2d_maxpool2d_forward; dx is skipped when need_dx is False."""
+    if not isinstance(cache, _Fast):
+        _, conv_cache, pool_cache = cache
+        d = maxpool2d_backward(dout, pool_cache)
+        return conv2d_backward(d, conv_cache) if need_dx else conv2d_backward_weights(d, conv_cache)
+    xh, w, p, masks, (h, wd) = cache.data
+    f, c, k, _ = w.shape
+    dp = _nhwc(dout.astype(np.float32, copy=False))
+    n, ho, wo, _ = dp.shape
+    dp = dp.reshape(n, ho * wo, f)
+    q = k - 1 - p
+    wflip = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1)).reshape(k * k * f, c)
+    dx = np.empty(xh.shape, np.float32) if need_dx else None
+
+    def part(a, z):
+        dw = np.zeros((k * k * c, f), np.float32)
+        dh = padded = None
+        for s, m, cols in _pool_ordered_cols(xh, a, z, k, p, ho, wo):
+            if dh is None:
+                dh = np.empty((len(cols), f), np.float32)
+                # the conv output's gradient, zero beyond the pooled rows and in the dx padding
+                padded = np.zeros((m, h + k - 1, wd + k - 1, f), np.float32) if need_dx else None
+            g = dh[:len(cols)]
+            _unpool_blocks(dp[s:s + m], masks[:, s:s + m], g.reshape(4, m, ho * wo, f))
+            dw += cols.T @ g
+            if need_dx:
+                blocks = g.reshape(4, m, ho, wo, f)
+                for i, (dy, dx_) in enumerate(_POOL_OFFSETS):
+                    padded[:m, q + dy:q + 2 * ho:2, q + dx_:q + 2 * wo:2] = blocks[i]
+                np.matmul(_windows(padded[:m], h, wd, k).reshape(-1, k * k * f), wflip,
+                          out=dx[s:s + m].reshape(-1, c))
+        return dw
+
+    dw = sum(_parallel(part, n))
+    dw = np.ascontiguousarray(dw.reshape(k, k, c, f).transpose(3, 2, 0, 1))
+    db = _column_sums(dp.reshape(-1, f))
+    return (None if dx is None else dx.transpose(0, 3, 1, 2)), dw, db
+
+
+def _unpool_blocks(dp, masks, g):
+    """g (4, m, P, F) = dp (m, P, F) routed to each window's maximum (see _pool_blocks)."""
+    np.multiply(dp, masks[2], out=g[2])       # bottom row's share
+    np.subtract(dp, g[2], out=g[0])           # top row's share
+    np.multiply(g[0], masks[0], out=g[1])
+    g[0] -= g[1]
+    np.multiply(g[2], masks[1], out=g[3])
+    g[2] -= g[3]

@@ -88,6 +88,97 @@ def test_layers_agree_in_float32_and_float64(name, arg, shape):
                      rtol=2e-3, reference="the same layer in float64")
 
 
+# ----------------------------------------------------------------------------- fused layers
+# The reference layer set adds fused calls the network prefers when present (conv + 2x2 max pool,
+# BN + ReLU). They must compute exactly what the separate layers compute, ties and odd sizes
+# included. A learner's layer set has none of them: these specs then skip.
+FUSED_CONV_POOL_CASES = [  # x shape (N, C, H, W), filters, padding
+    ((2, 5, 9, 7), 4, 1),    # odd conv output: its last row and column never reach the pool
+    ((3, 4, 8, 8), 6, 1),
+    ((2, 3, 7, 6), 5, 0),
+]
+
+
+def _fused(name):
+    _, layer_set = _modules()
+    if not hasattr(layer_set, name):
+        pytest.skip(f"{current_impl()}'s layer set has no fused {name}")
+    return name
+
+
+def _channels_last32(x64):
+    return np.ascontiguousarray(x64.astype(np.float32).transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("shape, filters, pad", FUSED_CONV_POOL_CASES,
+                         ids=[f"x{'x'.join(map(str, c[0]))}-p{c[2]}" for c in FUSED_CONV_POOL_CASES])
+@pytest.mark.parametrize("ties", [False, True], ids=["random", "ties"])
+def test_fused_conv_pool_matches_conv_then_pool(shape, filters, pad, ties):
+    name = _fused("conv2d_maxpool2d_forward")
+    rng = np.random.default_rng(5)
+    # small integers everywhere: equal values in most pooling windows, exact in both precisions
+    x64 = rng.integers(0, 2, shape).astype(float) if ties else rng.standard_normal(shape)
+    w64 = (rng.integers(0, 2, (filters, shape[1], 3, 3)).astype(float) if ties
+           else rng.standard_normal((filters, shape[1], 3, 3)))
+    b64 = rng.integers(-2, 3, filters).astype(float) if ties else rng.standard_normal(filters)
+    conv, conv_cache = layers.forward("conv2d_forward", x64, w64, b64, 1, pad)
+    want, pool_cache = layers.forward("maxpool2d_forward", conv, 2)
+    dout = _dout(want)
+    want_dx, want_dw, want_db = layers.backward(
+        "conv2d_backward", layers.call("maxpool2d_backward", dout, pool_cache), conv_cache,
+        grads=("dx", "dw", "db"))
+    got, cache = layers.forward(name, _channels_last32(x64), w64.astype(np.float32),
+                                b64.astype(np.float32), pad)
+    expect_close(got, want, "conv2d_maxpool2d_forward (float32)", rtol=2e-4,
+                 reference="conv2d_forward then maxpool2d_forward in float64")
+    for need_dx in (True, False):
+        dx, dw, db = layers.call("conv2d_maxpool2d_backward", dout.astype(np.float32), cache,
+                                 need_dx)
+        if not need_dx and dx is not None:
+            fail("conv2d_maxpool2d_backward(..., need_dx=False) should return dx None")
+        if need_dx:
+            expect_close(dx, want_dx, "conv2d_maxpool2d_backward dx", rtol=2e-3,
+                         reference="the separate layers' backward in float64")
+        expect_close(dw, want_dw, f"conv2d_maxpool2d_backward dw (need_dx={need_dx})",
+                     rtol=2e-3, reference="the separate layers' backward in float64")
+        expect_close(db, want_db, "conv2d_maxpool2d_backward db", rtol=2e-3,
+                     reference="the separate layers' backward in float64")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
+def test_fused_bn_relu_matches_bn_then_relu(train):
+    name = _fused("batchnorm2d_relu_forward")
+    rng = np.random.default_rng(6)
+    x64 = rng.standard_normal((4, 5, 3, 3)) * 2 + 0.5
+    gamma64, beta64 = 1 + rng.standard_normal(5), rng.standard_normal(5)
+
+    def fresh_state(dt):
+        return {"running_mean": np.linspace(-1, 1, 5).astype(dt),
+                "running_var": np.linspace(0.5, 2, 5).astype(dt)}
+    state64, state32 = fresh_state(np.float64), fresh_state(np.float32)
+    bn, bn_cache = layers.forward("batchnorm2d_forward", x64, gamma64, beta64, state64, train,
+                                  0.4, 1e-5)
+    want, relu_cache = layers.forward("relu_forward", bn)
+    dout = _dout(want)
+    want_grads = layers.backward("batchnorm2d_backward",
+                                 layers.call("relu_backward", dout, relu_cache), bn_cache,
+                                 grads=("dx", "dgamma", "dbeta"))
+    got, cache = layers.forward(name, _channels_last32(x64), gamma64.astype(np.float32),
+                                beta64.astype(np.float32), state32, train, 0.4, 1e-5)
+    expect_close(got, want, "batchnorm2d_relu_forward (float32)", rtol=2e-4,
+                 reference="batchnorm2d_forward then relu_forward in float64")
+    got_grads = layers.backward("batchnorm2d_relu_backward", dout.astype(np.float32), cache,
+                                grads=("dx", "dgamma", "dbeta"))
+    for label, g, w in zip(("dx", "dgamma", "dbeta"), got_grads, want_grads, strict=True):
+        expect_close(g, w, f"batchnorm2d_relu_backward {label}", rtol=2e-3,
+                     reference="the separate layers' backward in float64")
+    for key in state64:
+        expect_close(state32[key], state64[key], f"running statistics {key}", rtol=2e-4,
+                     reference="batchnorm2d_forward in float64")
+
+
 # ----------------------------------------------------------------------------- short runs
 def synthetic_cifar(n_train=384, n_test=128, size=16, seed=0):
     """Noisy images of one colour per class: learnable in a few steps. 16x16 rather than 32x32

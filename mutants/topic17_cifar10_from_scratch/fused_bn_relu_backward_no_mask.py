@@ -1,0 +1,13 @@
+"""The fused BN + ReLU backward lets the gradient through where ReLU output zero."""
+
+import numpy as np
+
+from solutions.topic17_cifar10_from_scratch import layers as ref
+from solutions.topic17_cifar10_from_scratch.layers import *
+
+MODULE = "layers"
+
+
+def batchnorm2d_relu_backward(dout, cache):
+    x2, out, *rest = cache.data
+    return ref.batchnorm2d_relu_backward(dout, ref._Fast(x2, np.ones_like(out), *rest))
