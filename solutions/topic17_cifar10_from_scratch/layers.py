@@ -284,14 +284,26 @@ def batchnorm2d_backward(dout, cache):
 
 
 # ----------------------------------------------------------------------------- BN + ReLU
-def _channel_sums(a2, b2=None):
-    """Per-channel sums of a2 (M, C) and of a2 * b2 (or a2 * a2), with BLAS accumulation:
-    ones @ a2 and the diagonal of a2.T @ b2 (C*C*M flops: cheap for C <= 128, and accurate)."""
-    b2 = a2 if b2 is None else b2
+BLOCK_BYTES = 1 << 20   # rows per elementwise block: several passes over one block stay in L2
 
-    def part(s, z):
-        ones = np.ones(z - s, np.float32)
-        return (ones @ a2[s:z]).astype(np.float64), np.diag(a2[s:z].T @ b2[s:z]).astype(np.float64)
+
+def _blocks(a2, start, stop):
+    """Row ranges of a2 (M, C) covering start:stop, about BLOCK_BYTES each."""
+    step = max(1, BLOCK_BYTES // (a2.shape[1] * a2.itemsize))
+    return [(s, min(stop, s + step)) for s in range(start, stop, step)]
+
+
+def _channel_sums(a2):
+    """Per-channel sums of a2 (M, C) and of a2 * a2, float64 (C,) each, with BLAS accumulation
+    block by block: ones @ a2 and the diagonal of a2.T @ a2 (C*C*M flops: cheap for C <= 128)."""
+    c = a2.shape[1]
+
+    def part(start, stop):
+        total, cross = np.zeros(c, np.float32), np.zeros((c, c), np.float32)
+        for s, z in _blocks(a2, start, stop):
+            total += np.ones(z - s, np.float32) @ a2[s:z]
+            cross += a2[s:z].T @ a2[s:z]
+        return total.astype(np.float64), np.diag(cross).astype(np.float64)
     parts = _parallel(part, len(a2))
     return sum(p[0] for p in parts), sum(p[1] for p in parts)
 
@@ -323,10 +335,11 @@ def batchnorm2d_relu_forward(x, gamma, beta, state, train=True, momentum=0.1, ep
     a32, b32 = scale.astype(np.float32), (beta - mean * scale).astype(np.float32)
     out = np.empty_like(x2)
 
-    def part(s, z):
-        np.multiply(x2[s:z], a32, out=out[s:z])
-        out[s:z] += b32
-        np.maximum(out[s:z], 0, out=out[s:z])
+    def part(start, stop):
+        for s, z in _blocks(x2, start, stop):
+            np.multiply(x2[s:z], a32, out=out[s:z])
+            out[s:z] += b32
+            np.maximum(out[s:z], 0, out=out[s:z])
 
     _parallel(part, m)
     cache = _Fast(x2, out, mean, inv_std, scale, train, (n, h, w, c))
@@ -342,8 +355,18 @@ def batchnorm2d_relu_backward(dout, cache):
     m, c = x2.shape
     d2 = _nhwc(dout.astype(np.float32, copy=False)).reshape(m, c)
     dy = np.empty_like(d2)
-    _parallel(lambda s, z: np.multiply(d2[s:z], out[s:z] > 0, out=dy[s:z]), m)
-    dbeta, dy_x = _channel_sums(dy, x2)
+
+    def masked_sums(start, stop):
+        """dy = d2 where the output was positive, and its sums: dy and dy * x per channel."""
+        total, cross = np.zeros(c, np.float32), np.zeros((c, c), np.float32)
+        for s, z in _blocks(x2, start, stop):
+            np.multiply(d2[s:z], out[s:z] > 0, out=dy[s:z])
+            total += np.ones(z - s, np.float32) @ dy[s:z]
+            cross += dy[s:z].T @ x2[s:z]
+        return total.astype(np.float64), np.diag(cross).astype(np.float64)
+
+    parts = _parallel(masked_sums, m)
+    dbeta, dy_x = sum(p[0] for p in parts), sum(p[1] for p in parts)
     dgamma = inv_std * (dy_x - mean * dbeta)           # sum(dy * xhat)
     if train:  # dx = scale * (dy - mean(dy) - xhat * mean(dy * xhat)) = a*dy + p*x + q
         p = -scale * dgamma * inv_std / m
@@ -353,11 +376,12 @@ def batchnorm2d_relu_backward(dout, cache):
     a32, p32, q32 = scale.astype(np.float32), p.astype(np.float32), q.astype(np.float32)
     dx = np.empty_like(d2)
 
-    def part(s, z):
-        np.multiply(dy[s:z], a32, out=dx[s:z])
-        if train:
-            dx[s:z] += x2[s:z] * p32
-            dx[s:z] += q32
+    def part(start, stop):
+        for s, z in _blocks(x2, start, stop):
+            np.multiply(dy[s:z], a32, out=dx[s:z])
+            if train:
+                dx[s:z] += x2[s:z] * p32
+                dx[s:z] += q32
 
     _parallel(part, m)
     return (dx.reshape(shape).transpose(0, 3, 1, 2), dgamma.astype(np.float32),
