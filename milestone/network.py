@@ -83,10 +83,7 @@ class Network:
     def forward(self, params, state, x, train=True):
         """logits (N, 10) float32 and a cache for backward. Updates BN running stats in train."""
         L, caches = self.layers, []
-        out, c = L.conv2d_forward(x, state["whiten_w"], params["whiten_b"], 1, 0)
-        caches.append(c)
-        out, c = L.relu_forward(out)
-        caches.append(c)
+        out = self._whitening_forward(x, state["whiten_w"], params["whiten_b"], caches)
         for g, width in enumerate(self.widths, 1):
             zeros, ones = self._const(self._zeros, 0, width), self._const(self._ones, 1, width)
             out = self._conv_pool_forward(out, params[f"g{g}_conv1_w"], zeros, caches)
@@ -101,6 +98,21 @@ class Network:
         feats = out.reshape(len(out), -1)
         logits = (feats @ params["fc_w"].T) * np.float32(LOGIT_SCALE)
         return logits.astype(x.dtype, copy=False), (caches, feats, params["fc_w"], out.shape)
+
+    def _whitening_forward(self, x, w, b, caches):
+        """relu(2x2 conv of x); one fused call when the layer set offers it. Either way the last
+        cache pushed is relu_forward's (the whitening weights need no gradient)."""
+        L = self.layers
+        fused = getattr(L, "conv2d_relu_forward", None)
+        if fused is not None:
+            out, c = fused(x, w, b, 1, 0)
+            caches.append(c)
+            return out
+        out, c = L.conv2d_forward(x, w, b, 1, 0)
+        caches.append(c)
+        out, c = L.relu_forward(out)
+        caches.append(c)
+        return out
 
     def _conv_pool_forward(self, x, w, b, caches):
         """maxpool 2 of the 3x3 conv of x; one fused call when the layer set offers it."""
@@ -170,14 +182,25 @@ class Network:
                 dout, grads[f"g{g}_bn{i}_beta"] = self._bn_relu_backward(dout, caches)
                 if i == 2:
                     dout, grads[f"g{g}_conv2_w"], _ = L.conv2d_backward(dout, caches.pop())
-            need_dx = g > 1 or "whiten_b" not in self.frozen
-            dout, grads[f"g{g}_conv1_w"] = self._conv_pool_backward(dout, caches, need_dx)
-        if "whiten_b" in self.frozen:
-            grads["whiten_b"] = np.zeros_like(cache[2], shape=(WHITEN_CHANNELS,))
-            return grads
-        dout = L.relu_backward(dout, caches.pop())
-        grads["whiten_b"] = dout.sum(axis=(0, 2, 3))  # whitening weights are frozen: no dx, dw
+            if g > 1:
+                dout, grads[f"g{g}_conv1_w"] = self._conv_pool_backward(dout, caches, True)
+        grads["whiten_b"], grads["g1_conv1_w"] = self._first_conv_backward(dout, caches)
         return grads
+
+    def _first_conv_backward(self, dout, caches):
+        """(whitening bias gradient, g1_conv1_w gradient). The first group's input gradient serves
+        only the whitening bias (its weights are frozen), and not at all once that bias is frozen
+        too. A layer set may offer that bias gradient directly, without the input gradient."""
+        L = self.layers
+        if "whiten_b" in self.frozen:
+            _, dw = self._conv_pool_backward(dout, caches, need_dx=False)
+            return np.zeros(WHITEN_CHANNELS, dw.dtype), dw
+        shortcut = getattr(L, "conv2d_maxpool2d_relu_bias_backward", None)
+        if shortcut is not None:
+            return shortcut(dout, caches.pop())
+        dx, dw = self._conv_pool_backward(dout, caches, need_dx=True)
+        dx = L.relu_backward(dx, caches.pop())
+        return dx.sum(axis=(0, 2, 3)), dw
 
 
 def _dirac_kaiming(c_out: int, c_in: int, rng: np.random.Generator) -> np.ndarray:

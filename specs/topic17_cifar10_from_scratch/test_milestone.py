@@ -147,6 +147,54 @@ def test_fused_conv_pool_matches_conv_then_pool(shape, filters, pad, ties):
 
 
 @pytest.mark.fixture
+@pytest.mark.parametrize("shape, filters, pad", FUSED_CONV_POOL_CASES,
+                         ids=[f"x{'x'.join(map(str, c[0]))}-p{c[2]}" for c in FUSED_CONV_POOL_CASES])
+def test_fused_relu_bias_gradient_matches_masked_dx(shape, filters, pad):
+    """The gradient w.r.t. a bias added before the ReLU that made x, without dx: it must equal
+    dx summed where x > 0 (the network uses it for the whitening layer's bias)."""
+    name = _fused("conv2d_maxpool2d_relu_bias_backward")
+    rng = np.random.default_rng(7)
+    x64 = np.maximum(rng.standard_normal(shape), 0)       # a ReLU's output: many exact zeros
+    w64 = rng.standard_normal((filters, shape[1], 3, 3))
+    zeros = np.zeros(filters)
+    conv, conv_cache = layers.forward("conv2d_forward", x64, w64, zeros, 1, pad)
+    pooled, pool_cache = layers.forward("maxpool2d_forward", conv, 2)
+    dout = _dout(pooled)
+    dx, want_dw, _ = layers.backward(
+        "conv2d_backward", layers.call("maxpool2d_backward", dout, pool_cache), conv_cache,
+        grads=("dx", "dw", "db"))
+    want = (dx * (x64 > 0)).sum(axis=(0, 2, 3))
+    _, cache = layers.forward("conv2d_maxpool2d_forward", _channels_last32(x64),
+                              w64.astype(np.float32), zeros.astype(np.float32), pad)
+    dbias, dw = layers.call(name, dout.astype(np.float32), cache)
+    expect_close(dbias, want, "conv2d_maxpool2d_relu_bias_backward dbias", rtol=2e-3,
+                 reference="(dx * (x > 0)).sum(axis=(0, 2, 3)) in float64")
+    expect_close(dw, want_dw, "conv2d_maxpool2d_relu_bias_backward dw", rtol=2e-3,
+                 reference="the separate layers' backward in float64")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("layout", ["nchw", "channels_last"])
+def test_fused_conv_relu_matches_conv_then_relu(layout):
+    """The whitening layer: relu(2x2 conv + bias) in one call, its cache relu_backward's."""
+    name = _fused("conv2d_relu_forward")
+    rng = np.random.default_rng(8)
+    x64, w64, b64 = (rng.standard_normal((3, 3, 9, 8)), rng.standard_normal((6, 3, 2, 2)),
+                     rng.standard_normal(6))
+    conv, _ = layers.forward("conv2d_forward", x64, w64, b64, 1, 0)
+    want, relu_cache = layers.forward("relu_forward", conv)
+    dout = _dout(want)
+    (want_dx,) = layers.backward("relu_backward", dout, relu_cache, grads=("dx",))
+    x32 = x64.astype(np.float32) if layout == "nchw" else _channels_last32(x64)
+    got, cache = layers.forward(name, x32, w64.astype(np.float32), b64.astype(np.float32), 1, 0)
+    expect_close(got, want, f"conv2d_relu_forward (float32, {layout})", rtol=2e-4,
+                 reference="conv2d_forward then relu_forward in float64")
+    (dx,) = layers.backward("relu_backward", dout.astype(np.float32), cache, grads=("dx",))
+    expect_close(dx, want_dx, "relu_backward on conv2d_relu_forward's cache", rtol=2e-4,
+                 reference="relu_backward in float64")
+
+
+@pytest.mark.fixture
 @pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
 def test_fused_bn_relu_matches_bn_then_relu(train):
     name = _fused("batchnorm2d_relu_forward")

@@ -1,0 +1,13 @@
+"""The fused conv + ReLU adds the bias after the ReLU instead of before."""
+
+import numpy as np
+
+from solutions.topic17_cifar10_from_scratch import layers as ref
+from solutions.topic17_cifar10_from_scratch.layers import *
+
+MODULE = "layers"
+
+
+def conv2d_relu_forward(x, w, b, stride=1, padding=0):
+    out, cache = ref.conv2d_relu_forward(x, w, np.zeros_like(b), stride, padding)
+    return out + b.reshape(1, -1, 1, 1), cache
