@@ -127,7 +127,7 @@ def main() -> None:
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--widths", default="32,64,128")
+    p.add_argument("--widths", default="64,128,256", help="the milestone's reference default")
     p.add_argument("--json", default="")
     p.add_argument("--worker", choices=["numpy", "torch"], help=argparse.SUPPRESS)
     args = p.parse_args()

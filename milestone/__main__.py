@@ -22,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 TOPIC = "topic17_cifar10_from_scratch"
 REEXEC_FLAG = "KATA_MILESTONE_CHILD"
+DEFAULT_WIDTHS = {"solutions": "64,128,256", "katas": "32,64,128"}
 SMOKE_MIN_ACCURACY = 0.20  # chance is 0.10 (sd 0.007 on 2,000 images); 45 s reach 0.35-0.67
 
 
@@ -40,7 +41,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="pin the number of epochs (quarter epochs allowed) instead of sizing "
                         "the run from the budget")
     p.add_argument("--batch", type=int, default=None, help="default 512 (128 with --smoke)")
-    p.add_argument("--widths", default="32,64,128", help="channels of the three conv groups")
+    p.add_argument("--widths", default=None,
+                   help="channels of the three conv groups (default 64,128,256 for the reference; "
+                        "32,64,128 for your layers: a quarter of the work per image, so slower "
+                        "code still trains several epochs in the budget)")
     p.add_argument("--smoke", action="store_true",
                    help="short real-data check: 45 s budget and batch 128 unless given, 2,000 "
                         "test images; fails unless test accuracy is clearly above chance "
@@ -53,6 +57,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         args.budget = 45.0
     if args.batch is None:
         args.batch = 128 if args.smoke else 512  # a short run learns more from more, smaller steps
+    args.widths = args.widths or DEFAULT_WIDTHS[args.impl]
     args.out = Path(args.out or REPO / "runs" / f"milestone-{args.impl}")
     return args
 

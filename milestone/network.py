@@ -48,7 +48,7 @@ def patch_whitening_weights(x: np.ndarray, eps: float = 5e-4) -> np.ndarray:
 class Network:
     """forward/backward of the airbench-style CNN over one layer set (see the module docstring)."""
 
-    def __init__(self, layers: ModuleType, widths=(32, 64, 128), bn_momentum=0.4, bn_eps=1e-12):
+    def __init__(self, layers: ModuleType, widths=(64, 128, 256), bn_momentum=0.4, bn_eps=1e-12):
         self.layers = layers
         self.widths = tuple(int(w) for w in widths)
         self.bn_momentum, self.bn_eps = bn_momentum, bn_eps

@@ -44,7 +44,7 @@ class Config:
     budget: float = 600.0
     seed: int = 0
     batch: int = 512
-    widths: tuple = (32, 64, 128)
+    widths: tuple = (64, 128, 256)
     epochs: float | None = None
     lr: float = 11.5             # airbench units: per 1024 examples, summed loss
     wd: float = 0.0153
