@@ -15,6 +15,11 @@ GELU, which costs several elementwise passes per activation in NumPy.
 
 `params` (trained) and `state` (not trained: BN running statistics, the frozen whitening weights)
 are dicts of arrays, so an optimizer, a checkpoint and lookahead averaging all see plain arrays.
+
+The network needs only the Topic 12-14 layers. A layer set may also offer fused calls (conv + max
+pool, BN + ReLU, whitening conv + ReLU, the whitening bias gradient without the input gradient);
+the network uses them when present. The reference layer set has them, specs check each against the
+separate layers, and the learner's needs none.
 """
 
 from __future__ import annotations
