@@ -106,6 +106,16 @@ def _fused(name):
     return name
 
 
+def _conv_then_pool(x, w, b, pad):
+    """(out, dout, (dx, dw, db)) of the separate layers: 3x3 conv, then 2x2 max pool."""
+    conv, conv_cache = layers.forward("conv2d_forward", x, w, b, 1, pad)
+    out, pool_cache = layers.forward("maxpool2d_forward", conv, 2)
+    dout = _dout(out)
+    grads = layers.backward("conv2d_backward", layers.call("maxpool2d_backward", dout, pool_cache),
+                            conv_cache, grads=("dx", "dw", "db"))
+    return out, dout, grads
+
+
 def _channels_last32(x64):
     return np.ascontiguousarray(x64.astype(np.float32).transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
 
@@ -122,12 +132,7 @@ def test_fused_conv_pool_matches_conv_then_pool(shape, filters, pad, ties):
     w64 = (rng.integers(0, 2, (filters, shape[1], 3, 3)).astype(float) if ties
            else rng.standard_normal((filters, shape[1], 3, 3)))
     b64 = rng.integers(-2, 3, filters).astype(float) if ties else rng.standard_normal(filters)
-    conv, conv_cache = layers.forward("conv2d_forward", x64, w64, b64, 1, pad)
-    want, pool_cache = layers.forward("maxpool2d_forward", conv, 2)
-    dout = _dout(want)
-    want_dx, want_dw, want_db = layers.backward(
-        "conv2d_backward", layers.call("maxpool2d_backward", dout, pool_cache), conv_cache,
-        grads=("dx", "dw", "db"))
+    want, dout, (want_dx, want_dw, want_db) = _conv_then_pool(x64, w64, b64, pad)
     got, cache = layers.forward(name, _channels_last32(x64), w64.astype(np.float32),
                                 b64.astype(np.float32), pad)
     expect_close(got, want, "conv2d_maxpool2d_forward (float32)", rtol=2e-4,
@@ -157,12 +162,7 @@ def test_fused_relu_bias_gradient_matches_masked_dx(shape, filters, pad):
     x64 = np.maximum(rng.standard_normal(shape), 0)       # a ReLU's output: many exact zeros
     w64 = rng.standard_normal((filters, shape[1], 3, 3))
     zeros = np.zeros(filters)
-    conv, conv_cache = layers.forward("conv2d_forward", x64, w64, zeros, 1, pad)
-    pooled, pool_cache = layers.forward("maxpool2d_forward", conv, 2)
-    dout = _dout(pooled)
-    dx, want_dw, _ = layers.backward(
-        "conv2d_backward", layers.call("maxpool2d_backward", dout, pool_cache), conv_cache,
-        grads=("dx", "dw", "db"))
+    _, dout, (dx, want_dw, _) = _conv_then_pool(x64, w64, zeros, pad)
     want = (dx * (x64 > 0)).sum(axis=(0, 2, 3))
     _, cache = layers.forward("conv2d_maxpool2d_forward", _channels_last32(x64),
                               w64.astype(np.float32), zeros.astype(np.float32), pad)
