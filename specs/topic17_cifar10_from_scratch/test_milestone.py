@@ -4,6 +4,7 @@ float32 and float64, a short budgeted run trains and writes its metrics, and an 
 resumed from its checkpoint ends exactly where an uninterrupted one does."""
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -225,6 +226,37 @@ def test_fused_bn_relu_matches_bn_then_relu(train):
     for key in state64:
         expect_close(state32[key], state64[key], f"running statistics {key}", rtol=2e-4,
                      reference="batchnorm2d_forward in float64")
+
+
+BASE_LAYERS = ("conv2d_forward", "conv2d_backward", "maxpool2d_forward", "maxpool2d_backward",
+               "batchnorm2d_forward", "batchnorm2d_backward", "relu_forward", "relu_backward")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("whitening_bias", ["trained", "frozen"])
+def test_network_gradients_same_with_and_without_fused_layers(whitening_bias):
+    """The whole network in float32, once with the layer set's fused calls and once with only the
+    eight Topic 12-14 layers a learner writes: the same logits and the same gradients."""
+    _fused("conv2d_maxpool2d_forward")
+    _, layer_set = _modules()
+    plain = SimpleNamespace(**{name: getattr(layer_set, name) for name in BASE_LAYERS})
+    rng = np.random.default_rng(9)
+    x = _channels_last32(rng.standard_normal((6, 3, 32, 32)))
+    results = []
+    for layer_impl in (layer_set, plain):
+        net = Network(layer_impl, widths=(8, 16, 16))
+        params, state = net.init(np.random.default_rng(3), x)
+        params["whiten_b"] += np.float32(0.1)   # some whitening outputs cross zero
+        if whitening_bias == "frozen":
+            net.frozen.add("whiten_b")
+        logits, cache = net.forward(params, state, x, True)
+        results.append((logits, net.backward(_dout(logits), cache)))
+    (fused_logits, fused_grads), (plain_logits, plain_grads) = results
+    expect_close(fused_logits, plain_logits, "logits with fused layers", rtol=2e-4,
+                 reference="the same network from the eight separate layers")
+    for name, want in plain_grads.items():
+        expect_close(fused_grads[name], want, f"gradient of {name} with fused layers", rtol=2e-3,
+                     reference="the same network from the eight separate layers")
 
 
 # ----------------------------------------------------------------------------- short runs
