@@ -7,7 +7,7 @@ PyTorch), gradient (backward against centred finite differences of your own forw
 import numpy as np
 import pytest
 
-from specs.harness import Kata, expect_close, expect_dtype, expect_shape
+from specs.harness import Kata, expect_close, expect_dtype, expect_shape, fail
 from specs.harness.cases import (
     case_id,
     fixture_params,
@@ -84,6 +84,28 @@ def test_float32_stays_float32():
                           grads=("dx", "dw", "db"))
     for name, grad in zip(("dx", "dw", "db"), grads):
         expect_dtype(grad, np.float32, f"conv2d_backward_naive: {name}")
+
+
+@pytest.mark.fixture
+def test_impulse_shows_the_kernel_mirrored():
+    """A single 1 in a zero image: a conv layer (cross-correlation) puts the kernel around it
+    upside down and left-right mirrored. The kernel as it is means it was flipped first (a
+    textbook convolution, not what conv layers compute)."""
+    x = np.zeros((1, 1, 5, 5))
+    x[0, 0, 2, 2] = 1.0
+    w = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)     # no symmetry: every mirror differs
+    out, _ = conv.forward("conv2d_forward_naive", x, w, np.zeros(1), stride=1, padding=1)
+    expect_shape(out, (1, 1, 5, 5), "conv2d_forward_naive(impulse, padding=1): out")
+    around = out[0, 0, 1:4, 1:4]
+    if np.allclose(around, w[0, 0]):
+        fail("conv2d_forward_naive flips the kernel: around a single 1 in a zero image your output "
+             "shows the kernel as it is, where a conv layer shows it mirrored both ways. A conv "
+             "layer computes out[y, x] = sum of w[i, j] * x[y + i, x + j] (cross-correlation), "
+             "with no flip of w.")
+    want = np.zeros((1, 1, 5, 5))
+    want[0, 0, 1:4, 1:4] = w[0, 0, ::-1, ::-1]
+    expect_close(out, want, "conv2d_forward_naive(impulse, padding=1): out",
+                 reference="the kernel mirrored both ways around the impulse")
 
 
 @pytest.mark.fixture
