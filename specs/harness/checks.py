@@ -118,3 +118,25 @@ def expect_conv_output_shape(out: np.ndarray, x_shape, w_shape, stride, padding,
     (sh, sw), (ph, pw) = pair(stride), pair(padding)
     expected = (N, F, conv_output_size(H, KH, sh, ph), conv_output_size(W, KW, sw, pw))
     expect_shape(out, expected, what, output_size_formula(H, W, (KH, KW), stride, padding))
+
+
+def expect_strided_dx_gaps(kata, forward: str, backward: str) -> None:
+    """A 1x1 kernel with stride 2 reads only the even rows and columns of x, so only they may get
+    a gradient; gradient anywhere else means backward slid its windows one pixel at a time.
+    `forward(x, w, b, stride=, padding=)` and `backward(dout, cache) -> (dx, dw, db)` are names
+    of the kata's functions."""
+    x = np.ones((1, 1, 5, 5))
+    out, cache = kata.forward(forward, x, np.ones((1, 1, 1, 1)), np.zeros(1), stride=2, padding=0)
+    dx, _, _ = kata.backward(backward, np.ones_like(out), cache, grads=("dx", "dw", "db"))
+    expect_shape(dx, x.shape, f"{backward}: dx")
+    read = np.zeros((5, 5), bool)
+    read[::2, ::2] = True
+    if np.any(dx[0, 0][~read] != 0):
+        fail(f"{backward} ignores the stride: with a 1x1 kernel and stride 2, only the even rows "
+             f"and columns of x are read, yet your dx has gradient elsewhere:\n{dx[0, 0]}\n"
+             "In backward, window (i, j) starts at (i * stride, j * stride), as in forward.")
+    want = np.zeros_like(x)
+    want[0, 0][read] = 1.0
+    expect_close(dx, want, f"{backward}(1x1 kernel, stride=2): dx",
+                 reference="1 where a window reads x, 0 elsewhere")
+

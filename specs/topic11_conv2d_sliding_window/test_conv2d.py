@@ -14,7 +14,11 @@ from specs.harness.cases import (
     random_array,
     require_case,
 )
-from specs.harness.checks import expect_backward_matches_finite_differences, expect_conv_output_shape
+from specs.harness.checks import (
+    expect_backward_matches_finite_differences,
+    expect_conv_output_shape,
+    expect_strided_dx_gaps,
+)
 
 TOPIC = "topic11_conv2d_sliding_window"
 conv = Kata(TOPIC, "conv2d")
@@ -106,6 +110,11 @@ def test_impulse_shows_the_kernel_mirrored():
     want[0, 0, 1:4, 1:4] = w[0, 0, ::-1, ::-1]
     expect_close(out, want, "conv2d_forward_naive(impulse, padding=1): out",
                  reference="the kernel mirrored both ways around the impulse")
+
+
+@pytest.mark.fixture
+def test_stride_leaves_gaps_in_dx():
+    expect_strided_dx_gaps(conv, "conv2d_forward_naive", "conv2d_backward_naive")
 
 
 @pytest.mark.fixture

@@ -18,7 +18,11 @@ from specs.harness.cases import (
     random_array,
     require_case,
 )
-from specs.harness.checks import expect_backward_matches_finite_differences, expect_conv_output_shape
+from specs.harness.checks import (
+    expect_backward_matches_finite_differences,
+    expect_conv_output_shape,
+    expect_strided_dx_gaps,
+)
 
 TOPIC = "topic12_im2col_vectorization"
 kata = Kata(TOPIC, "im2col")
@@ -241,6 +245,11 @@ def test_conv_backward_matches_pytorch(case):
         expect_shape(grad, c[name].shape, f"conv2d_backward: {name}")
         expect_close(grad, c[name], f"conv2d_backward(stride={c['stride']}, "
                      f"padding={c['padding']}): {name}", reference="PyTorch's autograd")
+
+
+@pytest.mark.fixture
+def test_conv_stride_leaves_gaps_in_dx():
+    expect_strided_dx_gaps(kata, "conv2d_forward", "conv2d_backward")
 
 
 # --------------------------------------------------------------------------------- gradient
