@@ -486,7 +486,7 @@ def conv2d_maxpool2d_forward(x, w, b, padding=1):
         y = None
         for s, m, cols in _pool_ordered_cols(xh, a, z, k, p, ho, wo):
             if y is None:
-                y = np.empty((4 * len(cols) // 4, f), np.float32)
+                y = np.empty((len(cols), f), np.float32)   # the first chunk is the largest
             block = y[:len(cols)]
             np.matmul(cols, wm, out=block)
             _pool_blocks(block.reshape(4, m, ho * wo, f), out[s:s + m], masks[:, s:s + m])
