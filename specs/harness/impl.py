@@ -48,6 +48,10 @@ def import_topic_module(topic: str, module: str) -> ModuleType:
     if impl.startswith(MUTANT_PREFIX):
         mutant = Path(impl[len(MUTANT_PREFIX):]).resolve()
         loaded = _load_mutant(mutant)
+        if not (mutant.parent.name.startswith("topic") and isinstance(getattr(loaded, "MODULE", None), str)):
+            # else it would replace nothing, and the specs would quietly test the solutions
+            raise ValueError(f"mutant {mutant}: a mutant sits in a folder named after its topic "
+                             f"(mutants/<topic>/<name>.py) and names the module it replaces in MODULE")
         if mutant.parent.name == topic and getattr(loaded, "MODULE", None) == module:
             return loaded
         impl = "solutions"

@@ -256,3 +256,9 @@ def test_impl_switch(monkeypatch, tmp_path):
     assert impl._load_mutant(other) is impl._load_mutant(other)  # loaded once
     with pytest.raises(ImportError):
         impl._load_mutant(tmp_path / "no_such_dir")
+    # A mutant outside a topic folder would replace nothing: refused, not silently the solutions.
+    stray = tmp_path / "stray.py"
+    stray.write_text('MODULE = "conv2d"\n')
+    monkeypatch.setenv(impl.ENV_VAR, f"mutant:{stray}")
+    with pytest.raises(ValueError, match="folder named after its topic"):
+        impl.import_topic_module("topic11_conv2d_sliding_window", "conv2d")
