@@ -28,10 +28,11 @@ def load_batch(path):
     b'data' a uint8 (N, 3072) array (the red plane row by row, then green, then blue) and
     b'labels' a list of N ints in 0..9.
 
-    The file is read with a restricted unpickler: a pickle that asks for any global other than
-    the few NumPy names (and builtin containers) an array and its lists need, e.g. `os.system`,
-    raises pickle.UnpicklingError naming the file and that global ("data_batch_1 asks for
-    os.system: refused; ..."), and nothing in the file runs.
+    Read with a restricted unpickler (data/safe_pickle.py) whose find_class answers only for the
+    few globals an official file needs (NumPy 1.x and 2.x names). Any other global, e.g.
+    os.system, raises pickle.UnpicklingError before anything runs, with a message naming the file
+    and the global: "data_batch_1 asks for os.system: refused; CIFAR-10 batch files only hold
+    arrays and lists".
     """
     batch = load_pickle(path)
     images = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, *IMAGE_SHAPE)

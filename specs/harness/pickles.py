@@ -8,8 +8,8 @@ the specs check every layout a real copy can have without needing those versions
 - Python 2 wrote its `str` as BINSTRING opcodes (read back as bytes with encoding="bytes"),
   Python 3 writes bytes at protocol 2 as a call to `_codecs.encode`.
 
-`poisoned_batch_bytes` is a batch whose b'data' is a call to a forbidden global (`os.system`,
-`builtins.exec`, ...) that would create a marker file: plain `pickle.load` creates it, a
+`poisoned_batch_bytes` is a batch whose b'data' is a call to a forbidden global (FORBIDDEN:
+`os.system`, `builtins.exec`, ...) that would create a marker file: plain `pickle.load` creates it, a
 restricted unpickler must refuse the global before anything runs.
 """
 
@@ -21,6 +21,8 @@ import pickle
 import re
 import shlex
 import struct
+import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +31,20 @@ NUMPY_1 = "numpy.core.multiarray"   # where NumPy 1.x's _reconstruct lives (the 
 NUMPY_2 = "numpy._core.multiarray"  # NumPy 2.x
 # Globals a batch file must not get: the shell, the same function under the name pickle really
 # writes for it on this platform (posix.system / nt.system: a list of forbidden names misses it),
-# and Python code.
-FORBIDDEN = ("os.system", f"{os.system.__module__}.system", "builtins.exec")
+# Python code, and a function under numpy that is not an array name (numpy also has functions
+# that run code, e.g. numpy.load(..., allow_pickle=True): allowing "anything from numpy" is not
+# safe). That last one is a stand-in installed by `install_numpy_lookalike`.
+PLATFORM_SYSTEM = f"{os.system.__module__}.system"
+NUMPY_LOOKALIKE = "numpy.spec_lookalike.create_file"
+FORBIDDEN = ("os.system", PLATFORM_SYSTEM, "builtins.exec", NUMPY_LOOKALIKE)
+
+
+def install_numpy_lookalike(monkeypatch) -> None:
+    """Make NUMPY_LOOKALIKE importable for this test (pytest's monkeypatch undoes it)."""
+    module_name, function = NUMPY_LOOKALIKE.rsplit(".", 1)
+    module = types.ModuleType(module_name)
+    setattr(module, function, lambda path: open(path, "w").close())
+    monkeypatch.setitem(sys.modules, module_name, module)
 
 
 def official_batch_bytes(images: np.ndarray, labels, numpy_module: str = NUMPY_1,
@@ -63,6 +77,8 @@ def _creating(marker: Path, function: str) -> str:
     """The argument that makes `function` (system or exec) create `marker`."""
     if function == "exec":
         return f"open({str(marker)!r}, 'w').close()"
+    if function != "system":
+        return str(marker)
     if os.name == "nt":
         return f'type nul > "{marker}"'
     return f"touch {shlex.quote(str(marker))}"

@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from data import cifar10
-from specs.harness.pickles import FORBIDDEN, NUMPY_1, NUMPY_2, official_batch_bytes, poisoned_batch_bytes
+from specs.harness.pickles import (
+    FORBIDDEN,
+    NUMPY_1,
+    NUMPY_2,
+    install_numpy_lookalike,
+    official_batch_bytes,
+    poisoned_batch_bytes,
+)
 
 PER_FILE = 4
 
@@ -67,7 +74,8 @@ SAFE_LOADING_MESSAGE = "data_batch_1 asks for {}: refused; CIFAR-10 batch files 
 
 
 @pytest.mark.parametrize("forbidden", FORBIDDEN)
-def test_a_forbidden_global_is_refused_before_it_runs(tmp_path, forbidden):
+def test_a_forbidden_global_is_refused_before_it_runs(tmp_path, monkeypatch, forbidden):
+    install_numpy_lookalike(monkeypatch)
     marker = tmp_path / "ran"
     folder = write_folder(tmp_path / "p", data_batch_1=poisoned_batch_bytes(forbidden, marker))
     with pytest.raises(cifar10.CifarError) as err:
@@ -78,8 +86,9 @@ def test_a_forbidden_global_is_refused_before_it_runs(tmp_path, forbidden):
 
 
 @pytest.mark.parametrize("forbidden", FORBIDDEN)
-def test_the_poisoned_files_do_run_code_under_plain_pickle(tmp_path, forbidden):
+def test_the_poisoned_files_do_run_code_under_plain_pickle(tmp_path, monkeypatch, forbidden):
     """So that the refusal spec above can fail: plain pickle.loads creates the marker."""
+    install_numpy_lookalike(monkeypatch)
     marker = tmp_path / "ran"
     pickle.loads(poisoned_batch_bytes(forbidden, marker), encoding="bytes")
     assert marker.exists()
