@@ -94,6 +94,19 @@ def test_the_poisoned_files_do_run_code_under_plain_pickle(tmp_path, monkeypatch
     assert marker.exists()
 
 
+def test_a_refused_name_with_control_characters_is_shown_escaped(tmp_path):
+    """Protocol 4 names globals with any string: a refusal must not print terminal escapes."""
+    def short_unicode(text):
+        return pickle.SHORT_BINUNICODE + bytes([len(text)]) + text.encode()
+    stream = (pickle.PROTO + b"\x04" + short_unicode("os\x1b[2J") + short_unicode("system")
+              + pickle.STACK_GLOBAL + pickle.STOP)
+    folder = write_folder(tmp_path / "esc", data_batch_1=stream)
+    with pytest.raises(cifar10.CifarError) as err:
+        cifar10.load_cifar10(folder, quiet=True)
+    assert "asks for 'os\\x1b[2J.system': refused" in str(err.value)
+    assert "\x1b" not in str(err.value)
+
+
 def test_the_command_line_prints_the_refusal(tmp_path, capsys):
     marker = tmp_path / "ran"
     folder = write_folder(tmp_path / "p", data_batch_1=poisoned_batch_bytes("os.system", marker))
