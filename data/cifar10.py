@@ -11,10 +11,12 @@ Where the data comes from, first match wins:
    md5-checked, and only then renamed into place, so an interrupted or corrupt download never
    looks complete (a later run resumes the `.part` file, or restarts if the server will not).
 
-Every batch file is validated (keys, shapes, dtype, label range, counts) and a problem names the
-file. The decoded arrays are cached as `.npy` files under `data/cache/` (keyed by the source
-files' names, sizes and modification times), so a second run loads them in about a second.
-Standard library + NumPy only.
+Every batch file is read with a restricted unpickler (data/safe_pickle.py: a file that asks for
+anything but arrays and lists is refused before anything in it runs) and validated (keys, shapes,
+dtype, label range, counts); a problem names the file. The decoded arrays are cached as `.npy`
+files under `data/cache/` (keyed by the source files' names, sizes and modification times; read
+back with allow_pickle=False), so a second run loads them in about a second. Archives are unpacked
+with tarfile's "data" filter where the Python has it. Standard library + NumPy only.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import argparse
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import sys
 import tarfile
@@ -34,6 +35,8 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
+
+from .safe_pickle import RefusedGlobal, load_pickle
 
 URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 MD5 = "c58f30108f718f92721af3b95e74349a"
@@ -152,11 +155,19 @@ def _extract(archive: Path, root: Path, quiet: bool) -> Path:
         with tarfile.open(archive, "r:gz") as tar:
             members = [m for m in tar.getmembers() if m.isfile()
                        and Path(m.name).parts[:1] == (FOLDER_NAME,) and ".." not in m.name]
-            tar.extractall(tmp, members=members, filter="data")
+            if tar_has_filters():
+                tar.extractall(tmp, members=members, filter="data")
+            else:  # an older Python: the member checks above are the whole defence
+                tar.extractall(tmp, members=members)
         if target.exists():
             shutil.rmtree(target)
         os.replace(Path(tmp) / FOLDER_NAME, target)
     return target
+
+
+def tar_has_filters() -> bool:
+    """Whether tarfile takes filter="data" (3.12+, 3.11.4+, 3.10.12+; older ones raise TypeError)."""
+    return hasattr(tarfile, "data_filter")
 
 
 # ----------------------------------------------------------------------------- decoding
@@ -164,8 +175,9 @@ def read_batch_file(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """One official batch file -> images uint8 (N, 3, 32, 32), labels int64 (N,); validated."""
     path = Path(path)
     try:
-        with open(path, "rb") as f:
-            d = pickle.load(f, encoding="bytes")
+        d = load_pickle(path)  # plain pickle.load would run whatever the file asks for
+    except RefusedGlobal as err:
+        raise CifarError(f"{err}. Delete this copy and use the official archive, {URL}.") from None
     except Exception as err:
         raise CifarError(f"{path}: not a readable CIFAR-10 pickle ({err}).") from None
     if not isinstance(d, dict) or b"data" not in d or b"labels" not in d:
@@ -219,7 +231,7 @@ def load_cifar10(data_dir: str | os.PathLike | None = None, download: bool = Tru
     folder = find_batches_dir(data_dir, download=download, quiet=quiet)
     cache_dir = CACHE_DIR / _cache_key(folder)
     if cache and all((cache_dir / f"{a}.npy").is_file() for a in ARRAYS):
-        return {a: np.load(cache_dir / f"{a}.npy") for a in ARRAYS}
+        return {a: _load_cached(cache_dir / f"{a}.npy") for a in ARRAYS}
     if not quiet:
         print(f"decoding {folder} (cached after this run) ...", flush=True)
     arrays = dict(zip(ARRAYS, (*_read_split(folder, TRAIN_FILES),
@@ -227,6 +239,15 @@ def load_cifar10(data_dir: str | os.PathLike | None = None, download: bool = Tru
     if cache:
         _write_cache(cache_dir, arrays)
     return arrays
+
+
+def _load_cached(path: Path) -> np.ndarray:
+    """One cached array; allow_pickle=False, so a tampered cache cannot run code either."""
+    try:
+        return np.load(path, allow_pickle=False)
+    except (ValueError, OSError) as err:
+        raise CifarError(f"{path}: not a plain array file ({err}). The cache only holds arrays: "
+                         f"delete {path.parent} and run again to rebuild it.") from None
 
 
 def _write_cache(cache_dir: Path, arrays: dict[str, np.ndarray]) -> None:

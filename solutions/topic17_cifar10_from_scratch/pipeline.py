@@ -8,9 +8,13 @@ Images are NCHW. The network is any object with
 
 from __future__ import annotations
 
-import pickle
-
 import numpy as np
+
+# The restricted unpickler is data/safe_pickle.py, shared with data/cifar10.py: one list of allowed
+# names for both loaders. It lives in data/ because data/ is in every learner's clone (they run
+# `python -m data.cifar10`) and must work without solutions/ (the milestone uses it with
+# --impl katas): the reference may import data/, never the other way round.
+from data.safe_pickle import load_pickle
 
 IMAGE_SHAPE = (3, 32, 32)
 NUM_CLASSES = 10
@@ -23,9 +27,14 @@ def load_batch(path):
     images: uint8 (N, 3, 32, 32); labels: int64 (N,). The pickle is a dict with bytes keys:
     b'data' a uint8 (N, 3072) array (the red plane row by row, then green, then blue) and
     b'labels' a list of N ints in 0..9.
+
+    Read with a restricted unpickler (data/safe_pickle.py) whose find_class answers only for the
+    few globals an official file needs (NumPy 1.x and 2.x names). Any other global, e.g.
+    os.system, raises pickle.UnpicklingError before anything runs, with a message naming the file
+    and the global: "data_batch_1 asks for os.system: refused; CIFAR-10 batch files only hold
+    arrays and lists".
     """
-    with open(path, "rb") as f:
-        batch = pickle.load(f, encoding="bytes")
+    batch = load_pickle(path)
     images = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, *IMAGE_SHAPE)
     labels = np.asarray(batch[b"labels"], dtype=np.int64)
     return images, labels

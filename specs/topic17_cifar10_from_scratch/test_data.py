@@ -1,28 +1,40 @@
 """Specs for Topic 17's data functions: load_batch, channel_stats, normalize, random_crop_flip.
 
-load_batch reads a tiny synthetic dataset written here in the official CIFAR-10 pickle layout,
-so the real loader is tested without downloading anything.
+load_batch reads a tiny synthetic dataset written here in the official CIFAR-10 pickle layout
+(as NumPy 1.x or 2.x, Python 2 or 3 wrote it), so the real loader is tested without downloading
+anything, and must refuse a file that asks for a forbidden global such as os.system without
+running it (specs/harness/pickles.py writes both kinds).
 """
 
+import importlib.util
 import pickle
+import pickletools
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from specs.harness import Kata, expect_close, expect_dtype, expect_shape, fail
+from specs.harness.pickles import (
+    FORBIDDEN,
+    NUMPY_1,
+    NUMPY_2,
+    NUMPY_LOOKALIKE,
+    PLATFORM_SYSTEM,
+    install_numpy_lookalike,
+    official_batch_bytes,
+    poisoned_batch_bytes,
+)
 
 TOPIC = "topic17_cifar10_from_scratch"
 pipe = Kata(TOPIC, "pipeline")
 
 
-def write_official_batch(path, images, labels):
+def write_official_batch(path, images, labels, numpy_module=NUMPY_1, python2=True):
     """A batch file as the official python version stores it: a protocol-2 pickle of a dict
-    with bytes keys, b'data' a uint8 (N, 3072) array (R plane, then G, then B, row-major)."""
-    batch = {b"batch_label": b"synthetic batch", b"labels": [int(v) for v in labels],
-             b"data": images.reshape(len(images), -1),
-             b"filenames": [f"img_{i}.png".encode() for i in range(len(images))]}
-    with open(path, "wb") as f:
-        pickle.dump(batch, f, protocol=2)
+    with bytes keys, b'data' a uint8 (N, 3072) array (R plane, then G, then B, row-major),
+    written as by NumPy 1.x under Python 2 (the official files) unless told otherwise."""
+    Path(path).write_bytes(official_batch_bytes(images, labels, numpy_module, python2))
 
 
 def synthetic_images(n, seed=0):
@@ -61,6 +73,78 @@ def test_load_batch_pixel_layout(tmp_path):
                 "the whole red plane first, so it is (3, 32, 32)."
                 if np.array_equal(x, channels_last) else "")
         fail("load_batch: pixel [n, c, i, j] should be data[n, c*1024 + i*32 + j]." + hint)
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("python2", [True, False], ids=["python2", "python3"])
+@pytest.mark.parametrize("numpy_module", [NUMPY_1, NUMPY_2], ids=["numpy1", "numpy2"])
+def test_load_batch_reads_files_written_by_numpy_1_and_2(tmp_path, numpy_module, python2):
+    if numpy_module == NUMPY_2 and importlib.util.find_spec("numpy._core") is None:
+        pytest.skip("this NumPy predates numpy._core: it cannot rebuild arrays NumPy 2 wrote")
+    images, labels = synthetic_images(3, seed=2)
+    path = tmp_path / "data_batch_2"
+    path.write_bytes(official_batch_bytes(images, labels, numpy_module, python2))
+    writer = f"NumPy {'1.x' if numpy_module == NUMPY_1 else '2.x'} under Python {2 if python2 else 3}"
+    refused = _exception_from("load_batch", str(path))
+    if isinstance(refused, pickle.UnpicklingError):
+        needs = sorted({arg.replace(" ", ".") for op, arg, _ in pickletools.genops(path.read_bytes())
+                        if op.name == "GLOBAL"})
+        fail(f"load_batch refused a valid batch file written by {writer} ({refused}). That file "
+             f"asks for exactly these globals: {', '.join(needs)}. Allow all of them: copies "
+             f"saved again by newer NumPy or Python are still CIFAR-10.")
+    x, y = pipe.call("load_batch", str(path))
+    if not (np.array_equal(x, images) and np.array_equal(np.asarray(y), labels)):
+        fail(f"load_batch: a batch file written by {writer} was not decoded to its images and "
+             f"labels.")
+
+
+@pytest.mark.parametrize("forbidden", FORBIDDEN)
+def test_load_batch_refuses_a_global_a_batch_file_does_not_need(tmp_path, monkeypatch, forbidden):
+    """A pickle can name any function and have it called while loading; load_batch must refuse
+    every global but the few an array and lists need, before calling anything."""
+    install_numpy_lookalike(monkeypatch)
+    marker = tmp_path / "created-by-the-file"
+    path = tmp_path / "data_batch_1"
+    path.write_bytes(poisoned_batch_bytes(forbidden, marker))
+    raised = _exception_from("load_batch", str(path))
+    how = "pickle.Unpickler subclass whose find_class refuses it (see the brief, 'A pickle is a program')"
+    if marker.exists():
+        fail(f"load_batch ran code from a file: {path.name} asks for {forbidden}"
+             f"{_WHAT_IT_IS.get(forbidden, '')} with an argument that creates a file, and the file "
+             f"was created (it could have been any command). pickle.load calls every function a "
+             f"pickle names. Read the file with a {how}: allow only the names a CIFAR-10 file "
+             f"needs (a set of (module, name) pairs), not a list of forbidden ones nor a whole "
+             f"module.")
+    if raised is None:
+        fail(f"load_batch returned without complaint on {path.name}, which asks for {forbidden}. "
+             f"Raise pickle.UnpicklingError from find_class for any global you did not allow.")
+    if not isinstance(raised, pickle.UnpicklingError):
+        fail(f"load_batch raised {type(raised).__name__} ({raised}) on a file that asks for "
+             f"{forbidden}. The contract is pickle.UnpicklingError, what pickle raises for a "
+             f"pickle it will not load: raise that from the find_class of a {how}.")
+    for what, text in (("the refused global", forbidden), ("the file", path.name)):
+        if text not in str(raised):
+            fail(f"load_batch refused {path.name} (good), but its message does not name {what} "
+                 f"({text!r}): {str(raised)!r}. Say which file asked for which global, e.g. "
+                 f"f\"{{path}} asks for {{module}}.{{name}}: refused\".")
+
+
+_WHAT_IT_IS = {
+    PLATFORM_SYSTEM: ", which is os.system under the name pickle writes for it",
+    NUMPY_LOOKALIKE: ", a stand-in for the NumPy functions that can run code (as numpy.load with "
+                     "allow_pickle=True does)",
+}
+
+
+def _exception_from(function, *args):
+    """The exception `function(*args)` raises, or None; a blank kata fails as usual."""
+    try:
+        pipe.function(function)(*args)
+    except NotImplementedError:
+        pipe.call(function, *args)  # fails with the harness's "not implemented yet"
+    except Exception as err:
+        return err
+    return None
 
 
 # ----------------------------------------------------------------------------- statistics
