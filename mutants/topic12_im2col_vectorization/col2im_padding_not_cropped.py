@@ -9,7 +9,11 @@ MODULE = "im2col"
 
 def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1):
     _, _, H, W = x_shape
-    (ph, pw) = ref.pair(padding)
+    (ph, pw) = _pair(padding)
     padded_shape = (*x_shape[:2], H + 2 * ph, W + 2 * pw)
     full = ref.col2im(cols, padded_shape, kernel_size, stride, 0, dilation)
     return np.ascontiguousarray(full[:, :, :H, :W])
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)

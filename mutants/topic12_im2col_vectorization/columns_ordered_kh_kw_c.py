@@ -7,6 +7,10 @@ MODULE = "im2col"
 
 def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
     cols = ref.im2col(x, kernel_size, stride, padding, dilation)
-    KH, KW = ref.pair(kernel_size)
+    KH, KW = _pair(kernel_size)
     C = x.shape[1]
     return cols.reshape(-1, C, KH * KW).transpose(0, 2, 1).reshape(cols.shape)
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)

@@ -6,9 +6,13 @@ MODULE = "im2col"
 
 
 def _swap(value):
-    h, w = ref.pair(value)
+    h, w = _pair(value)
     return (w, h)
 
 
 def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
     return ref.im2col(x, kernel_size, _swap(stride), _swap(padding), _swap(dilation))
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
