@@ -3,6 +3,10 @@ from solutions.topic12_im2col_vectorization import im2col as ref
 from solutions.topic12_im2col_vectorization.im2col import *
 
 MODULE = "im2col"
+EXPLANATION = """\
+Your im2col reads an (h, w) pair the wrong way round: the first number is for the height (rows),
+the second for the width (columns). Unpack (sh, sw) = stride, (ph, pw) = padding and
+(dh, dw) = dilation, and use sh, ph, dh on the rows."""
 
 
 def _swap(value):
