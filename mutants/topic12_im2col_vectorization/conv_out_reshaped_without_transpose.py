@@ -16,6 +16,8 @@ def _pair(value):
 
 def conv2d_forward(x, w, b, stride=1, padding=0):
     N, F = x.shape[0], w.shape[0]
+    if x.shape[1] != w.shape[1]:
+        raise ValueError(f"x has {x.shape[1]} channels but w expects {w.shape[1]}")
     (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
     Hout = (x.shape[2] + 2 * ph - w.shape[2]) // sh + 1
     Wout = (x.shape[3] + 2 * pw - w.shape[3]) // sw + 1

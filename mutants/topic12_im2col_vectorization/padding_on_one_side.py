@@ -20,7 +20,8 @@ def _sizes(x_shape, kernel_size, stride, padding, dilation):
     Hout = (x_shape[2] + 2 * ph - dh * (KH - 1) - 1) // sh + 1
     Wout = (x_shape[3] + 2 * pw - dw * (KW - 1) - 1) // sw + 1
     if min(Hout, Wout) < 1:
-        raise ValueError(f"no window fits: Hout = {Hout}, Wout = {Wout}")
+        raise ValueError(f"a {KH}x{KW} kernel (dilation {dh}x{dw}) does not fit an input of "
+                         f"{x_shape[2]}x{x_shape[3]} padded by {ph}x{pw}: Hout = {Hout}, Wout = {Wout}")
     return (KH, KW), (sh, sw), (ph, pw), (dh, dw), Hout, Wout
 
 
