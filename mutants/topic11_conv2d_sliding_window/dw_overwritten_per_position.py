@@ -5,6 +5,10 @@ from solutions.topic11_conv2d_sliding_window import conv2d as ref
 from solutions.topic11_conv2d_sliding_window.conv2d import *
 
 MODULE = "conv2d"
+EXPLANATION = """\
+Your dw keeps only the last window's contribution: you wrote dw = ... at each (i, j). The same
+weights meet every window, so their gradient is the sum over all positions (and samples):
+start from dw = np.zeros_like(w) and use dw += ... in the loop."""
 
 
 def conv2d_backward_naive(dout, cache):

@@ -3,6 +3,10 @@ from solutions.topic11_conv2d_sliding_window import conv2d as ref
 from solutions.topic11_conv2d_sliding_window.conv2d import *
 
 MODULE = "conv2d"
+EXPLANATION = """\
+Your output misses its last row or column for some strides: you computed
+Hout = (H + 2*ph - KH + 1) // sh. The window fits (H + 2*ph - KH) // sh + 1 times: count the
+first window, then one more per full stride that still fits."""
 
 
 def conv2d_forward_naive(x, w, b, stride=1, padding=0):

@@ -4,6 +4,10 @@ import numpy as np
 from solutions.topic11_conv2d_sliding_window.conv2d import *
 
 MODULE = "conv2d"
+EXPLANATION = """\
+Your dx keeps only one window's contribution where windows overlap: you assigned (=) each
+window's gradient into dxpad. A pixel that sat in several windows receives gradient from each
+of them: use dxpad[:, :, rows, cols] += ... ."""
 
 
 def conv2d_backward_naive(dout, cache):

@@ -3,6 +3,10 @@ from solutions.topic11_conv2d_sliding_window import conv2d as ref
 from solutions.topic11_conv2d_sliding_window.conv2d import *
 
 MODULE = "conv2d"
+EXPLANATION = """\
+Your dw only sees the first sample of the batch. The same weights produced every sample's
+outputs, so dw sums over the batch too: at each (i, j), contract dout[:, :, i, j] (N, F) with the
+window (N, C, KH, KW) over the batch axis N."""
 
 
 def conv2d_backward_naive(dout, cache):

@@ -3,6 +3,10 @@ from solutions.topic12_im2col_vectorization import im2col as ref
 from solutions.topic12_im2col_vectorization.im2col import *
 
 MODULE = "im2col"
+EXPLANATION = """\
+Your dw mixes the filter and channel axes: you reshaped where a transpose belongs. dw is
+(dout_rows.T @ cols).reshape(w.shape): (F, C*KH*KW) reshaped to (F, C, KH, KW), with no
+transpose of its axes afterwards."""
 
 
 def conv2d_backward(dout, cache):

@@ -5,6 +5,10 @@ from solutions.topic12_im2col_vectorization import im2col as ref
 from solutions.topic12_im2col_vectorization.im2col import *
 
 MODULE = "im2col"
+EXPLANATION = """\
+Your conv2d_forward returns a buffer it reuses between calls, so the next call overwrites an
+output someone still holds. Return a fresh array on every call (np.empty inside the call, or
+.copy()); a buffer may live between calls only if it is never returned or kept in a cache."""
 _buffers = {}
 
 

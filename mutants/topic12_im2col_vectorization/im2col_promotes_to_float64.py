@@ -5,6 +5,10 @@ from solutions.topic12_im2col_vectorization import im2col as ref
 from solutions.topic12_im2col_vectorization.im2col import *
 
 MODULE = "im2col"
+EXPLANATION = """\
+Your cols are float64 for a float32 input, which doubles the memory of the largest array of the
+layer. Allocate them with dtype=x.dtype (np.empty(..., dtype=x.dtype)), so float32 in gives
+float32 out."""
 
 
 def im2col(x, kernel_size, stride=1, padding=0, dilation=1):

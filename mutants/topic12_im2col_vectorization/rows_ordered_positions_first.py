@@ -3,6 +3,10 @@ from solutions.topic12_im2col_vectorization import im2col as ref
 from solutions.topic12_im2col_vectorization.im2col import *
 
 MODULE = "im2col"
+EXPLANATION = """\
+Your rows are ordered (i, j, n): all samples' first position, then the next position. The
+contract is (n, i, j), row-major: all of sample 0's positions first, then sample 1's. Put the
+batch axis first, then Hout and Wout, before you reshape."""
 
 
 def im2col(x, kernel_size, stride=1, padding=0, dilation=1):

@@ -5,6 +5,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your average divides a border window by the number of real elements in it. The contract (and
+PyTorch's default, count_include_pad=True) counts the zero padding in the divisor: every window
+is divided by KH*KW, so a 3x3 window over the corner of an image of ones, padding 1, gives 4/9."""
 
 
 def _real_counts(x, kernel_size, stride, padding):

@@ -5,6 +5,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your average pooling returns float64 for a float32 input: the sum was accumulated in a float64
+array. Allocate it with dtype=x.dtype (np.zeros((N, C, Hout, Wout), dtype=x.dtype)), so float32
+in gives float32 out."""
 
 
 def avgpool2d_forward(x, kernel_size, stride=None, padding=0):

@@ -5,6 +5,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your max-pooling dx is shifted by the padding: you cut dxpad[:, :, :H, :W], the top-left corner,
+instead of the middle. The real elements of the padded array are
+dxpad[:, :, ph:ph + H, pw:pw + W]."""
 
 
 def maxpool2d_backward(dout, cache):

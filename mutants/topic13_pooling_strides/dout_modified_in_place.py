@@ -3,6 +3,9 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your gradients are right, but your backward changes the dout it was given. dout belongs to the
+caller, who may still need it: read it, never write into it (compute into a new array)."""
 
 
 def maxpool2d_backward(dout, cache):

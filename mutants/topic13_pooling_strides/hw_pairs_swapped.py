@@ -3,6 +3,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your pooling reads an (h, w) pair the wrong way round: the first number is for the height
+(rows), the second for the width (columns). Unpack (KH, KW) = kernel_size, (sh, sw) = stride,
+(ph, pw) = padding, and use KH, sh, ph on the rows."""
 
 
 def _swap(value):

@@ -5,6 +5,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your average-pooling dx keeps one window's share where windows overlap: you assigned (=) each
+offset's share into dxpad. An element in several windows gets dout / (KH*KW) from each of them:
+use += into the slice."""
 
 
 def avgpool2d_backward(dout, cache):

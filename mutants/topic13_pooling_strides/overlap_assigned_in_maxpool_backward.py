@@ -5,6 +5,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your max-pooling backward assigns (=) each window's dout to its maximum, so where overlapping
+windows chose the same element, gradient is lost: only the last window's share survives. An
+element chosen by several windows receives the sum: dxpad[...slice...] += dout * chosen."""
 
 
 def maxpool2d_backward(dout, cache):

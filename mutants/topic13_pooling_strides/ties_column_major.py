@@ -5,6 +5,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your tie rule scans the window column by column. The contract (and PyTorch's CPU kernel) picks
+the first maximum in row-major order: rows top to bottom, each row left to right. Loop over the
+offsets with p (the row) outer and q (the column) inner."""
 
 
 def maxpool2d_forward(x, kernel_size, stride=None, padding=0):

@@ -5,6 +5,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your backward sends a window's dout to every element equal to its maximum (a mask
+window == max), so a tie counts the gradient twice or more. Each window's dout goes, whole, to ONE
+element: the first maximum in row-major window order (keep its offset in the forward)."""
 
 
 def maxpool2d_forward(x, kernel_size, stride=None, padding=0):

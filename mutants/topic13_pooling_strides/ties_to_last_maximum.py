@@ -5,6 +5,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your running maximum takes over on equal values (>=), so on a tie the gradient goes to the LAST
+maximum of the window. Update only where a new slice is strictly greater (>): the first maximum
+in row-major order keeps the gradient."""
 
 
 def maxpool2d_forward(x, kernel_size, stride=None, padding=0):

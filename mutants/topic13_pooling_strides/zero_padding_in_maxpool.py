@@ -5,6 +5,10 @@ from solutions.topic13_pooling_strides import pooling as ref
 from solutions.topic13_pooling_strides.pooling import *
 
 MODULE = "pooling"
+EXPLANATION = """\
+Your max pooling pads with zeros, so at the border a window of negative numbers returns 0, a
+value that is not in the input. Max pooling pads with -inf, which never wins a max:
+np.pad(x, ..., constant_values=-np.inf)."""
 
 
 def maxpool2d_forward(x, kernel_size, stride=None, padding=0):

@@ -5,6 +5,10 @@ from solutions.topic15_modern_convolutions import modern_conv as ref
 from solutions.topic15_modern_convolutions.modern_conv import *
 
 MODULE = "modern_conv"
+EXPLANATION = """\
+Your depthwise values are right, but your code loops over the channels in Python. The rule is a
+loop over the KH*KW taps only: multiply each tap's (N, C, Hout, Wout) view by w[:, 0, p, q]
+shaped (C, 1, 1), which broadcasts over the channels at once."""
 
 
 def depthwise_conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):

@@ -5,6 +5,11 @@ from solutions.topic15_modern_convolutions import modern_conv as ref
 from solutions.topic15_modern_convolutions.modern_conv import *
 
 MODULE = "modern_conv"
+EXPLANATION = """\
+Your depthwise values are right, but your code loops over the output positions in Python. Loop
+over the KH*KW taps instead: for tap (p, q) the strided slice
+xpad[:, :, p*dh : p*dh + sh*(Hout-1) + 1 : sh, q*dw : ... : sw] holds what it reads for every
+output at once."""
 
 
 def depthwise_conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):

@@ -5,6 +5,10 @@ from solutions.topic15_modern_convolutions import modern_conv as ref
 from solutions.topic15_modern_convolutions.modern_conv import *
 
 MODULE = "modern_conv"
+EXPLANATION = """\
+Your depthwise dx keeps one tap's contribution where taps overlap: you assigned (=) each tap's
+gradient into dxpad. A pixel read by several taps (stride smaller than the kernel's span) gets
+gradient from each: use dxpad[...slice...] += dout * w[:, 0, p, q] shaped (C, 1, 1)."""
 
 
 def depthwise_conv2d_backward(dout, cache):

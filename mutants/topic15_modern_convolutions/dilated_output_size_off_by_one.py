@@ -5,6 +5,10 @@ from solutions.topic15_modern_convolutions import modern_conv as ref
 from solutions.topic15_modern_convolutions.modern_conv import *
 
 MODULE = "modern_conv"
+EXPLANATION = """\
+Your dilated output misses its last rows or columns: you took the dilated kernel's span as
+dh*KH. It spans dh*(KH-1) + 1 pixels (taps dh apart, KH of them):
+Hout = (H + 2*ph - dh*(KH-1) - 1) // sh + 1."""
 
 
 def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1, groups=1):

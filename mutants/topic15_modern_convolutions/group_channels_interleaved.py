@@ -5,6 +5,10 @@ from solutions.topic15_modern_convolutions import modern_conv as ref
 from solutions.topic15_modern_convolutions.modern_conv import *
 
 MODULE = "modern_conv"
+EXPLANATION = """\
+Your group g reads the channels c with c % groups == g (interleaved). Groups are contiguous
+blocks: group g is channels g*C/G to (g+1)*C/G - 1, which is the g-th block of C//G * KH*KW
+columns of cols: cols.reshape(rows, G, K) splits them."""
 
 
 def _interleaved(channels, groups):

@@ -5,6 +5,10 @@ from solutions.topic15_modern_convolutions import modern_conv as ref
 from solutions.topic15_modern_convolutions.modern_conv import *
 
 MODULE = "modern_conv"
+EXPLANATION = """\
+Your filter f works on group f % groups (interleaved). Filters are split into contiguous blocks
+too: filters 0 to F/G - 1 belong to group 0, the next F/G to group 1, so filter f sees group
+f // (F // G): w.reshape(G, F // G, K) splits them that way."""
 
 
 def _order(filters, groups):

@@ -3,6 +3,10 @@ from solutions.topic15_modern_convolutions import modern_conv as ref
 from solutions.topic15_modern_convolutions.modern_conv import *
 
 MODULE = "modern_conv"
+EXPLANATION = """\
+Your grouped dw gives every group the columns of all the groups. A group's filters only ever met
+that group's columns, so dw_g = dout_g^T @ cols_g with cols_g the g-th block only: no sum across
+groups."""
 
 
 def conv2d_backward(dout, cache):

@@ -2,6 +2,10 @@
 from solutions.topic15_modern_convolutions.modern_conv import *
 
 MODULE = "modern_conv"
+EXPLANATION = """\
+Your receptive field multiplies each layer's growth by its own stride: you updated the jump
+before using it. A layer's stride spaces the inputs of the layers ABOVE it, not its own: first
+r += (k - 1) * d * J, then J *= s."""
 
 
 def receptive_field(layers):

@@ -3,6 +3,10 @@ from solutions.topic15_modern_convolutions import modern_conv as ref
 from solutions.topic15_modern_convolutions.modern_conv import *
 
 MODULE = "modern_conv"
+EXPLANATION = """\
+Your block's backward lets the gradient through the ReLU everywhere. The ReLU passes gradient
+only where its input was positive: multiply the pointwise backward's dhidden by the mask
+hidden > 0 (kept from the forward) before the depthwise backward."""
 
 
 def separable_block_backward(dout, cache):
