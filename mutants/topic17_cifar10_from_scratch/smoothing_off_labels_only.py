@@ -5,6 +5,9 @@ from solutions.topic17_cifar10_from_scratch import pipeline as ref
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your label smoothing spreads e over the K - 1 wrong classes. PyTorch spreads it over ALL K
+classes: the target is (1 - e) * one_hot(y) + e / K, so the true class gets 1 - e + e / K."""
 
 
 
