@@ -1,4 +1,4 @@
-"""The loss takes log(softmax(z)) after the max subtraction: an underflowed probability gives log(0) = -inf."""
+"""The loss takes log(softmax(z)) after the max subtraction: log(0) = -inf where p underflows."""
 from mutants.topic17_cifar10_from_scratch import cross_entropy_backward, cross_entropy_forward
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
