@@ -91,7 +91,8 @@ def block_backward(dout, cache):
 # ------------------------------------------------------------------------------- batch norm
 BN_MISTAKES = ("stats_per_pixel", "stats_per_sample", "variance_not_square_rooted",
                "single_value_not_refused", "backward_missing_mean_term",
-               "backward_missing_variance_term", "dgamma_from_x")
+               "backward_missing_variance_term", "dgamma_from_x", "backward_m_is_batch_size",
+               "unbiased_factor_from_batch_size")
 _STAT_AXES = {"stats_per_pixel": (0,), "stats_per_sample": (2, 3)}
 _CHANNEL_AXES = (0, 2, 3)
 
@@ -112,6 +113,8 @@ def bn_forward(x, gamma, beta, state, train, momentum, eps, mistake):
             raise ValueError("batch normalization in train mode needs more than one value per "
                              "channel (N*H*W > 1)")
         mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
+        if mistake == "unbiased_factor_from_batch_size":
+            m = x.shape[0]
         with np.errstate(divide="ignore", invalid="ignore"):
             unbiased = var.mean(axis=_CHANNEL_AXES) * m / (m - 1)
         state["running_mean"] = ((1 - momentum) * state["running_mean"]
@@ -131,15 +134,18 @@ def bn_backward(dout, cache):
     backward_* and dgamma_from_x mistakes, which are in the backward itself.
 
     With x_hat = (x - mean) / D**p, D = var + eps: dx = g / D**p - mean(g) / D**p
-    - 2p * D**(p-1) * x_hat * mean(g * x_hat), means over the statistics' axes."""
+    - 2p * D**(p-1) * x_hat * mean(g * x_hat), means (sums / m) over the statistics' axes."""
     mistake, axes, x, x_hat, gamma, d, p = cache
     dbeta = dout.sum(axis=_CHANNEL_AXES)
     dgamma = ((x if mistake == "dgamma_from_x" else x_hat) * dout).sum(axis=_CHANNEL_AXES)
     g = dout * _per_channel(gamma)
     dx = g / d ** p
     if axes is not None:
+        m = int(np.prod([x_hat.shape[a] for a in axes]))  # values per set of statistics
+        if mistake == "backward_m_is_batch_size":
+            m = dout.shape[0]
         if mistake != "backward_missing_mean_term":
-            dx = dx - g.mean(axis=axes, keepdims=True) / d ** p
+            dx = dx - g.sum(axis=axes, keepdims=True) / m / d ** p
         if mistake != "backward_missing_variance_term":
-            dx = dx - 2 * p * d ** (p - 1) * x_hat * (g * x_hat).mean(axis=axes, keepdims=True)
+            dx = dx - 2 * p * d ** (p - 1) * x_hat * (g * x_hat).sum(axis=axes, keepdims=True) / m
     return dx.astype(dout.dtype, copy=False), dgamma, dbeta
