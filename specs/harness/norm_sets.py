@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .kata import fail
+
 # How close (relative to the values, plus a small absolute part) an output must be to a candidate
 # to count as "normalized over those sets": loose enough that eps or an unbiased variance (a few
 # percent) does not matter here, tight enough that another choice of sets (O(1) off) never passes.
@@ -51,3 +53,25 @@ def closest_set(got: np.ndarray, candidates: dict[str, np.ndarray]) -> str | Non
     distances = {name: sets_distance(got, c) for name, c in candidates.items()}
     name = min(distances, key=distances.get)
     return name if distances[name] <= SETS_TOLERANCE else None
+
+
+def expect_sets(got: np.ndarray, right: tuple[np.ndarray, str], wrong: dict[str, tuple],
+                what: str, how: str) -> None:
+    """Fail unless `got` is normalized over the right sets; name the wrong sets it matches.
+
+    right: (normalized x, "over ... values" text); wrong: {name: (normalized x, text)};
+    what: the call ("batchnorm2d_forward(train=True) with gamma=1, beta=0"); how: the fix.
+    """
+    expected, right_text = right
+    if sets_distance(got, expected) <= SETS_TOLERANCE:
+        return
+    distinct = {name: value for name, (value, _) in wrong.items()
+                if sets_distance(value, expected) > SETS_TOLERANCE}
+    match = closest_set(got, distinct)
+    if match:
+        fail(f"{what} takes its mean and variance {wrong[match][1]}.\n"
+             f"  It should normalize {right_text}: {how}.")
+    worst = float(np.max(np.abs(got - expected)))
+    fail(f"{what} is not (x - mean) / sqrt(var + eps) with the mean and variance {right_text}: "
+         f"some value is off by {worst:.3g} (the values are of order 1). Check the axes you "
+         f"reduce over ({how}), the square root, and that the variance is that of x - mean.")
