@@ -16,7 +16,7 @@ from solutions.topic14_resnet_skip_connections import residual as ref
 
 MISTAKES = ("relu_before_addition", "projection_without_bn", "stride_on_second_conv",
             "zero_padded_shortcut", "shortcut_gradient_dropped", "output_relu_mask_skipped",
-            "train_flag_ignored", "bn2_shares_bn1_state")
+            "train_flag_ignored", "bn2_shares_bn1_state", "bn_state_copied")
 
 
 def _conv_bn(x, params, state, name, bn, stride, padding, train, with_bn=True, bn_state=None):
@@ -25,7 +25,8 @@ def _conv_bn(x, params, state, name, bn, stride, padding, train, with_bn=True, b
     if not with_bn:
         return h, (conv_cache, None)
     out, bn_cache = ref.batchnorm2d_forward(h, params[f"{bn}_gamma"], params[f"{bn}_beta"],
-                                            state[bn_state or bn], train=train)
+                                            state[bn] if bn_state is None else bn_state,
+                                            train=train)
     return out, (conv_cache, bn_cache)
 
 
@@ -44,7 +45,9 @@ def block_forward(x, params, state, stride, train, mistake):
     assert mistake in MISTAKES
     first, second = (1, stride) if mistake == "stride_on_second_conv" else (stride, 1)
     train = True if mistake == "train_flag_ignored" else train
-    bn2_state = "bn1" if mistake == "bn2_shares_bn1_state" else "bn2"
+    if mistake == "bn_state_copied":  # each BN updates a copy: the caller's state never changes
+        state = {name: dict(bn) for name, bn in state.items()}
+    bn2_state = state["bn1"] if mistake == "bn2_shares_bn1_state" else None
     h, c1 = _conv_bn(x, params, state, "conv1_w", "bn1", first, 1, train)
     h, r1 = ref.relu_forward(h)
     h, c2 = _conv_bn(h, params, state, "conv2_w", "bn2", second, 1, train, bn_state=bn2_state)
