@@ -7,7 +7,8 @@ num_groups channels) gives a clearly different output, and the message names the
 learner's output matches. Details (eps, biased variance) are left to test_norms.py: the
 comparison here is loose (specs/harness/norm_sets.py).
 
-The backward gets the same rule: a sample's gradient never depends on the other samples.
+The backward gets the same rule: a sample's gradient never depends on the other samples; and
+it scales as 1 / std: x -> k * x (with eps -> k**2 * eps) leaves out unchanged and divides dx by k.
 """
 
 import numpy as np
@@ -23,12 +24,12 @@ FUNCTION = {"layernorm": "layernorm2d", "groupnorm": "groupnorm", "instancenorm"
 
 
 def call(kind, name, *args):
-    """forward(x, gamma, beta[, num_groups], eps) or backward(dout, cache) of one norm."""
+    """forward(x, gamma, beta[, num_groups], eps=EPS) or backward(dout, cache) of one norm."""
     if name == "backward":
         return norms.call(f"{FUNCTION[kind]}_backward", *args)
-    x, gamma, beta = args
+    x, gamma, beta, eps = (*args, EPS) if len(args) == 3 else args
     extra = (GROUPS,) if kind == "groupnorm" else ()
-    result = norms.call(f"{FUNCTION[kind]}_forward", x, gamma, beta, *extra, EPS)
+    result = norms.call(f"{FUNCTION[kind]}_forward", x, gamma, beta, *extra, eps)
     if not (isinstance(result, tuple) and len(result) == 2):
         fail(f"{FUNCTION[kind]}_forward should return a pair (out, cache).")
     return result
@@ -95,3 +96,30 @@ def test_backward_of_a_sample_does_not_depend_on_the_others(kind):
                  "normalized with its own statistics, so the means in dx (of g and of "
                  "g * x_hat) run over that sample's own set, axes (2, 3, 4) of the grouped "
                  "shape, never over the batch")
+
+
+@pytest.mark.rules
+@pytest.mark.parametrize("kind", list(FUNCTION))
+def test_backward_shrinks_as_the_input_grows(kind):
+    """x -> k * x with eps -> k**2 * eps leaves x_hat (and out) unchanged, so dx -> dx / k."""
+    k = 4.0  # a power of two: k * x, the statistics and k**2 * eps scale exactly in floating point
+    x = offset_input(SHAPE, seed=19)
+    rng = np.random.default_rng(20)
+    c = SHAPE[1]
+    gamma, beta, dout = rng.standard_normal(c), rng.standard_normal(c), rng.standard_normal(SHAPE)
+    out, cache = call(kind, "forward", x, gamma, beta)
+    dx = call(kind, "backward", dout, cache)[0]
+    out_k, cache_k = call(kind, "forward", k * x, gamma, beta, k * k * EPS)
+    dx_k = call(kind, "backward", dout, cache_k)[0]
+    if not np.allclose(out_k, out, rtol=1e-10, atol=0):
+        return  # the forward's own eps or axes are off: test_norms.py names that
+    if np.allclose(dx_k, dx / k, rtol=1e-5, atol=0):
+        return
+    grew = np.allclose(dx_k, dx * k, rtol=1e-5, atol=0)
+    fail(f"{FUNCTION[kind]}_backward: scaling x by {k:g} (and eps by {k * k:g}) leaves x_hat and "
+         f"out unchanged, so dx must shrink by {k:g}; yours "
+         + ("grew by that factor instead: you multiply by the standard deviation where the "
+            "backward divides by it, dx = inv_std * (g - mean(g) - x_hat * mean(g * x_hat)) "
+            "with inv_std = 1 / sqrt(var + eps)." if grew else
+            "did not. dx carries one factor inv_std = 1 / sqrt(var + eps): dx = inv_std * "
+            "(g - mean(g) - x_hat * mean(g * x_hat))."))
