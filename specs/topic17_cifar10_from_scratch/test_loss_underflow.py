@@ -3,13 +3,14 @@
 Subtracting each row's maximum cures overflow in exp, but not underflow: for a label whose logit
 is 800 below the row's maximum, softmax gives a probability of exactly 0 in float64 and log(0) is
 -inf, while the true loss, 800 plus a little, is an ordinary number. Computing log p directly,
-s - log(sum(exp(s))), never takes the log of an underflowed value.
+s - log(sum(exp(s))), never takes the log of an underflowed value. Only finiteness is checked
+here; the loss's value is the fixture specs' job (test_training.py).
 """
 
 import numpy as np
 import pytest
 
-from specs.harness import Kata, expect_close, fail
+from specs.harness import Kata, fail
 
 TOPIC = "topic17_cifar10_from_scratch"
 pipe = Kata(TOPIC, "pipeline")
@@ -34,7 +35,3 @@ def test_loss_is_finite_when_the_labels_probability_underflows(dtype):
              f"maximum prevents overflow, not this). Compute the log-probabilities directly (log-softmax): "
              f"log_p = s - np.log(np.exp(s).sum(axis=1, keepdims=True)) with s the shifted "
              f"logits; the probabilities for the backward are np.exp(log_p).")
-    expect_close(np.array(loss), np.array(expected),
-                 f"softmax_cross_entropy_forward({np.dtype(dtype).name} logits with an "
-                 f"underflowing probability): loss", rtol=1e-6,
-                 reference="the mean of -log_p[label], log_p computed as log-softmax")
