@@ -5,6 +5,10 @@ from solutions.topic14_resnet_skip_connections import residual as ref
 from solutions.topic14_resnet_skip_connections.residual import *
 
 MODULE = "residual"
+EXPLANATION = """\
+You divide by sqrt(var) + eps instead of sqrt(var + eps). The eps belongs INSIDE the square
+root, as in PyTorch: inv_std = 1 / np.sqrt(var + eps). The two differ most when a channel's
+variance is close to eps, which a spec checks."""
 
 
 def batchnorm2d_forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):

@@ -5,6 +5,10 @@ from solutions.topic14_resnet_skip_connections import residual as ref
 from solutions.topic14_resnet_skip_connections.residual import *
 
 MODULE = "residual"
+EXPLANATION = """\
+You normalize the batch with the unbiased variance (divided by m - 1). The batch is normalized
+with its biased variance, x.var(axis=(0, 2, 3)), which divides by m = N*H*W; the unbiased one
+(times m / (m - 1)) goes only into running_var."""
 
 
 def batchnorm2d_forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):

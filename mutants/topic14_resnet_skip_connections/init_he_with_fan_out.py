@@ -5,6 +5,10 @@ from solutions.topic14_resnet_skip_connections import residual as ref
 from solutions.topic14_resnet_skip_connections.residual import *
 
 MODULE = "residual"
+EXPLANATION = """\
+Your He initialization uses fan_out = C_out * KH * KW. The brief follows the paper: fan_in =
+C_in * KH * KW, the number of inputs one output sums over, so std = sqrt(2 / fan_in) (9 * c_in
+for conv1, 9 * c_out for conv2, c_in for the projection)."""
 
 
 def init_residual_block(c_in, c_out, stride, rng):

@@ -3,6 +3,10 @@ from mutants.topic14_resnet_skip_connections import block_backward, block_forwar
 from solutions.topic14_resnet_skip_connections.residual import *
 
 MODULE = "residual"
+EXPLANATION = """\
+Your block's backward returns only the main branch's contribution to dx. x feeds both branches,
+so its gradient is the SUM of what comes back along each: add dsum itself for an identity
+shortcut, or the projection's dx for a projection."""
 
 
 def residual_block_forward(x, params, state, stride=1, train=True):

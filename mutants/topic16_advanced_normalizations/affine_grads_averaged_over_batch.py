@@ -3,6 +3,10 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+Your dgamma and dbeta are summed over H and W but averaged over the batch. gamma[c] and beta[c]
+touch every value of channel c in every sample, so their gradients are sums over (N, H, W):
+dbeta = dout.sum(axis=(0, 2, 3)), dgamma = (dout * x_hat).sum(axis=(0, 2, 3))."""
 
 
 def groupnorm_backward(dout, cache):

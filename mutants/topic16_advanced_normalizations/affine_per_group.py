@@ -5,6 +5,10 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+You scale and shift each group with one gamma and one beta (its first channel's). The affine is
+per CHANNEL, as in every norm here: out = x_hat * gamma.reshape(1, C, 1, 1) + beta.reshape(1, C,
+1, 1), applied after reshaping x_hat back to (N, C, H, W)."""
 
 
 

@@ -3,6 +3,11 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+Your backward drops the path through the variance: dx = s * (g - mean(g)), as if the standard
+deviation were a constant. Every value also moved its set's variance: add the third term, dx = s
+* (g - mean(g) - x_hat * mean(g * x_hat)), with the means over the set (axes (2, 3, 4) of the
+grouped shape)."""
 
 
 def groupnorm_backward(dout, cache):

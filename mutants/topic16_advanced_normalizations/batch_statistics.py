@@ -5,6 +5,10 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+Your means and variances run over the batch axis too, as BatchNorm's do. These norms never look
+across the batch: reduce over axes (2, 3, 4) of x.reshape(N, G, C // G, H, W) only, so each
+sample gets its own statistics and its output does not depend on the other samples."""
 
 
 BATCH_AND_GROUP_AXES = (0,) + ref.GROUP_AXES

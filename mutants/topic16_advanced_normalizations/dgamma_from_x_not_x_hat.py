@@ -3,6 +3,9 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+Your dgamma sums dout * x, the raw input. out = gamma * x_hat + beta, so dgamma = (dout *
+x_hat).sum(axis=(0, 2, 3)): the normalized input, which you can keep in the cache."""
 
 
 def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):

@@ -5,6 +5,9 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+You divide by sqrt(var) without eps, so a constant set (variance 0) gives 0 / 0 = NaN. Add eps
+inside the square root: 1 / np.sqrt(var + eps). A constant input must give beta."""
 
 
 def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):

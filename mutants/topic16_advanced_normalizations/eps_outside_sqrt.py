@@ -5,6 +5,10 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+You divide by sqrt(var) + eps instead of sqrt(var + eps). The eps belongs INSIDE the square
+root, as in PyTorch; the difference shows when the variance is close to eps (the fixtures use a
+large eps)."""
 
 
 def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):

@@ -5,6 +5,10 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+You add eps as np.float64(eps), which under NumPy 2 turns a float32 input into a float64 result.
+Add the plain Python float (var + eps), which keeps float32, or cast the result back with
+.astype(x.dtype)."""
 
 
 def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):

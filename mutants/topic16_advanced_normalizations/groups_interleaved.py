@@ -5,6 +5,10 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+Your groups take every G-th channel (channel c in group c % G). GroupNorm's groups are
+contiguous blocks, as in PyTorch: channel c belongs to group c // (C // G), which is exactly
+what x.reshape(N, G, C // G, H, W) gives."""
 
 
 

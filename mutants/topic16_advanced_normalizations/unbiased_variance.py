@@ -5,6 +5,9 @@ from solutions.topic16_advanced_normalizations import norms as ref
 from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
+EXPLANATION = """\
+You normalize with the unbiased variance (divided by M - 1). These norms normalize with the
+biased variance, np.var's default (divided by M), as PyTorch does."""
 
 
 def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):

@@ -4,6 +4,10 @@ import numpy as np
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your softmax_cross_entropy_forward exponentiates the raw logits, and exp overflows to inf for
+large logits (the loss becomes nan). Subtract each row's maximum first, s = z - z.max(axis=1,
+keepdims=True), and compute log_p = s - log(sum(exp(s))): the same value, no overflow."""
 
 
 

@@ -4,6 +4,10 @@ import numpy as np
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your channel_stats uses the sample standard deviation (ddof=1). The brief asks for the
+population one (ddof=0, np.std's default): the square root of the mean of (x - mean)**2 over N,
+H and W."""
 
 
 

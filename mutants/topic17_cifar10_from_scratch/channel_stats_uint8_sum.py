@@ -4,6 +4,10 @@ import numpy as np
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your channel_stats sums the uint8 pixels in uint8, which wraps around at 256. Widen first:
+x.mean(axis=(0, 2, 3), dtype=np.float64), and compute the variance in float64 too (slice by
+slice if memory is short)."""
 
 
 

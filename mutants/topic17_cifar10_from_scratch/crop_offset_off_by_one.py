@@ -4,6 +4,9 @@ import numpy as np
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your random_crop_flip never uses the largest offset, 2 * pad. rng.integers's upper bound is
+exclusive: rng.integers(0, 2 * pad + 1, n) gives every offset 0..2*pad, each equally likely."""
 
 
 

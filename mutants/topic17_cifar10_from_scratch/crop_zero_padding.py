@@ -4,6 +4,10 @@ import numpy as np
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your random_crop_flip pads with zeros. The brief pads by reflection: np.pad(x, ((0, 0), (0, 0),
+(pad, pad), (pad, pad)), mode="reflect"), so a shifted crop shows image content at its border,
+not black bars."""
 
 
 

@@ -5,6 +5,10 @@ from solutions.topic17_cifar10_from_scratch import pipeline as ref
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your evaluate skips the last, smaller batch, so some images are never predicted. Loop with
+range(0, len(x), batch_size) and take x[start:start + batch_size]: the last slice is simply
+shorter."""
 
 
 

@@ -5,6 +5,9 @@ from solutions.topic17_cifar10_from_scratch import pipeline as ref
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your flip TTA mirrors the images top-bottom. The flip used in training and in TTA is left-right:
+x[..., ::-1] reverses the width, the last axis of NCHW."""
 
 
 

@@ -4,6 +4,10 @@ from solutions.topic17_cifar10_from_scratch import pipeline as ref
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your random_crop_flip mirrors images top-bottom. The augmentation mirrors left-right (a car
+facing the other way is still a car; an upside-down one is rare): reverse the width, the last
+axis, [..., ::-1]."""
 
 
 

@@ -6,6 +6,9 @@ from solutions.topic17_cifar10_from_scratch import layers as ref
 from solutions.topic17_cifar10_from_scratch.layers import *
 
 MODULE = "layers"
+EXPLANATION = """\
+The fused conv + ReLU adds the bias after the ReLU. The bias belongs to the convolution:
+relu(conv(x, w) + b), so negative sums plus the bias are clipped together."""
 
 
 def conv2d_relu_forward(x, w, b, stride=1, padding=0):

@@ -6,6 +6,9 @@ from solutions.topic17_cifar10_from_scratch import layers as ref
 from solutions.topic17_cifar10_from_scratch.layers import *
 
 MODULE = "layers"
+EXPLANATION = """\
+The fused conv + max pool pools an odd last row and column too. A 2x2 max pool with stride 2
+drops them, as maxpool2d_forward does: the pooled size is H // 2 by W // 2."""
 
 
 def conv2d_maxpool2d_forward(x, w, b, padding=1):

@@ -6,6 +6,9 @@ from solutions.topic17_cifar10_from_scratch import layers as ref
 from solutions.topic17_cifar10_from_scratch.layers import *
 
 MODULE = "layers"
+EXPLANATION = """\
+The fused conv + max pool sends a tied window's gradient to its last maximum. Ties go to the
+FIRST maximum in row-major window order, as in maxpool2d_backward."""
 
 
 def _pool_blocks_last(y, out, masks):

@@ -6,6 +6,10 @@ from solutions.topic17_cifar10_from_scratch import layers as ref
 from solutions.topic17_cifar10_from_scratch.layers import *
 
 MODULE = "layers"
+EXPLANATION = """\
+The whitening bias gradient sums the gradient everywhere, ignoring the ReLU's mask. The bias
+only affects the outputs the ReLU let through: sum the gradient where the pre-activation was >
+0."""
 
 
 def conv2d_maxpool2d_relu_bias_backward(dout, cache):

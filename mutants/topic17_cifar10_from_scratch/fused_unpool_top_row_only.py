@@ -4,6 +4,9 @@ from solutions.topic17_cifar10_from_scratch import layers as ref
 from solutions.topic17_cifar10_from_scratch.layers import *
 
 MODULE = "layers"
+EXPLANATION = """\
+The fused conv + max pool backward sends each window's gradient to its top row only. Each
+window's gradient goes to the position of its maximum, wherever it is in the 2x2 window."""
 
 
 def _unpool_top_only(dp, masks, g):

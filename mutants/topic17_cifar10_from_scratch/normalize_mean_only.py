@@ -4,6 +4,10 @@ import numpy as np
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your normalize subtracts the mean but does not divide by the standard deviation. Each channel
+must end up zero-mean and unit-variance: (x - mean[c]) / std[c], with both reshaped to (1, 3, 1,
+1)."""
 
 
 

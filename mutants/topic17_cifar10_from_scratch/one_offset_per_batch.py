@@ -4,6 +4,10 @@ import numpy as np
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your random_crop_flip draws one offset and one flip for the whole batch. Draw them per image: n
+vertical offsets, n horizontal offsets and n coins (rng.integers(0, 2 * pad + 1, n),
+rng.random(n) < 0.5), so the batch sees many different crops."""
 
 
 

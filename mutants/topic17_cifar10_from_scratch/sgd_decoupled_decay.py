@@ -4,6 +4,10 @@ from solutions.topic17_cifar10_from_scratch import pipeline as ref
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your sgd_step decays the weights directly (p -= lr * wd * p, AdamW style), outside the momentum.
+torch.optim.SGD adds the decay to the gradient first, g = grad + weight_decay * p, and that g
+then goes into the velocity."""
 
 
 

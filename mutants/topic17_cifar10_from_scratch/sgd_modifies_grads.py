@@ -4,6 +4,9 @@ from solutions.topic17_cifar10_from_scratch import pipeline as ref
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your sgd_step adds the weight decay into grads in place (grads[k] += wd * p). grads must stay as
+they were: build a new array, g = grads[k] + wd * p."""
 
 
 

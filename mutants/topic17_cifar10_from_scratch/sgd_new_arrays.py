@@ -4,6 +4,10 @@ from solutions.topic17_cifar10_from_scratch import pipeline as ref
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your sgd_step puts new arrays into params (p = p - ...) instead of updating them in place. The
+caller and the checkpoints hold the original arrays: update them with p -= ..., and velocity[k]
+likewise."""
 
 
 

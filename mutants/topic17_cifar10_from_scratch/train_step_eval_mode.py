@@ -4,6 +4,10 @@ from solutions.topic17_cifar10_from_scratch import pipeline as ref
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your train_step runs the forward pass in eval mode. Training needs train mode,
+net.forward(params, state, x, True): batch norm then normalizes with the batch's statistics and
+updates its running averages."""
 
 
 

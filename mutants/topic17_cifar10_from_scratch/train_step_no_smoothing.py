@@ -4,6 +4,9 @@ from solutions.topic17_cifar10_from_scratch import pipeline as ref
 from solutions.topic17_cifar10_from_scratch.pipeline import *
 
 MODULE = "pipeline"
+EXPLANATION = """\
+Your train_step does not pass label_smoothing on to the loss. Call
+softmax_cross_entropy_forward(logits, y, label_smoothing) with the value train_step was given."""
 
 
 
