@@ -196,7 +196,8 @@ def test_blank_survives_a_learner_commit(repo):
 def test_hint_command_walks_the_tiers(repo, capsys):
     assert kata(repo, "hint", "11") == 0
     first = capsys.readouterr().out
-    assert "### Tier 1: nudge" in first and "(tier 1 of 3 for forward: `./kata hint 11 forward` for tier 2" in first
+    assert "### Tier 1: nudge" in first
+    assert "(tier 1 of 3 for forward: `./kata hint 11 forward` for tier 2" in first
     assert kata(repo, "hint", "11") == 0
     assert "### Tier 2: approach" in capsys.readouterr().out
     assert kata(repo, "hint", "11", "backward") == 0
