@@ -202,8 +202,9 @@ def print_report(cost, mine, theirs, n, rounds):
                                   ("depthwise", "depthwise"), ("pointwise", "pointwise"))}
         share = times[("depthwise", "forward")] / (times[("depthwise", "forward")]
                                                     + times[("pointwise", "forward")])
-        print(f"{who}: the separable block is {how_fast(speedup[0])} than the standard layer "
-              f"forward, {how_fast(speedup[1])} forward+backward, for {mac_ratio:.1f}x fewer MACs. "
+        print(f"{who}: the separable block is {how_fast(speedup[0])} the standard layer "
+              f"forward, {how_fast(speedup[1])} it forward+backward, for {mac_ratio:.1f}x fewer "
+              f"MACs. "
               f"Forward GMAC/s: standard "
               f"{rate['standard (Topic 12 conv2d)']:.1f}, depthwise {rate['depthwise']:.2f}, "
               f"pointwise {rate['pointwise']:.1f}; the depthwise half does "
@@ -216,8 +217,11 @@ def print_report(cost, mine, theirs, n, rounds):
 
 
 def how_fast(speedup: float) -> str:
-    """'2.0x faster' for a time ratio (standard / separable) of 2, '1.7x slower' for 0.6."""
-    return f"{speedup:.1f}x faster" if speedup >= 1 else f"{1 / speedup:.1f}x slower"
+    """'2.0x faster than' for a time ratio (standard / separable) of 2, '1.7x slower than' for
+    0.6, 'about as fast as' within 5%."""
+    if abs(speedup - 1) < 0.05:
+        return "about as fast as"
+    return f"{speedup:.1f}x faster than" if speedup > 1 else f"{1 / speedup:.1f}x slower than"
 
 
 def main(argv=None) -> int:
@@ -233,11 +237,13 @@ def main(argv=None) -> int:
                         help="threads for BLAS and PyTorch (default: the libraries' own choice); "
                              "1 gives steadier numbers on a busy machine")
     parser.add_argument("--quick", action="store_true",
-                        help="shape 8 32 16 16, 32 filters, 3 rounds: about 10 s")
+                        help="shape 8 32 16 16, 32 filters, 3 rounds, 1 thread unless --threads: "
+                             "about 10 s")
     parser.add_argument("--torch-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.quick:
+    if args.quick:  # one thread unless told: a few rounds on a shared machine need it
         args.shape, args.filters, args.rounds = (8, 32, 16, 16), 32, 3
+        args.threads = args.threads or 1
     if args.threads and any(os.environ.get(v) != str(args.threads) for v in THREAD_VARIABLES):
         # Thread pools are sized when NumPy and PyTorch load: restart with the variables set.
         env = {**os.environ, **dict.fromkeys(THREAD_VARIABLES, str(args.threads))}

@@ -76,3 +76,15 @@ def test_rule_specs_are_marked():
              Item("specs/harness_tests/test_b.py::t", [])]
     spec_kinds.pytest_collection_modifyitems(items)
     assert [i.marks for i in items] == [["rules"], ["shape"], []]
+
+
+def test_a_slowdown_reads_as_one():
+    import importlib.util
+
+    path = docs.REPO_ROOT / "benchmarks" / "bench_separable.py"
+    spec = importlib.util.spec_from_file_location("bench_separable", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.how_fast(2.0) == "2.0x faster than"
+    assert bench.how_fast(0.6) == "1.7x slower than"
+    assert bench.how_fast(1.02) == "about as fast as"
