@@ -275,8 +275,12 @@ def write_chart(rows: list[dict], path: Path, variants: tuple[str, ...] = VARIAN
     except ImportError:
         print("matplotlib is not installed: no chart (`pip install matplotlib`).")
         return None
-    sweeps = [("size", "HW", "input height = width (N=32, C=F=32)"),
-              ("channels", "C", "channels C = F (N=32, 16x16)")]
+    size = next((r for r in rows if r["sweep"] == "size"), {"N": "?", "C": "?"})
+    channels = next((r for r in rows if r["sweep"] == "channels"), {"N": "?", "HW": "?"})
+    sweeps = [("size", "HW", f"input height = width (N={size['N']}, C=F={size['C']})"),
+              ("channels", "C", f"channels C = F (N={channels['N']}, "
+                                f"{channels['HW']}x{channels['HW']})")]
+    variants = tuple(v for v in variants if any(r["variant"] == v for r in rows))
     fig, axes = plt.subplots(2, 2, figsize=(11, 8))
     for (sweep, key, label), (ax_time, ax_mem) in zip(sweeps, axes):
         for ax, field, what in ((ax_time, "total_ms", "forward + backward time (ms)"),
