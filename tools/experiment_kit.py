@@ -61,19 +61,40 @@ def drawn_scene(size: int = 64) -> np.ndarray:
     return image
 
 
-def learner_or_reference(module: str, function: str, probe) -> tuple[object, str]:
-    """(the katas module if `probe(module.function)` runs, else the solutions one, its name).
+def learner_or_reference(module: str, function: str, probe, shape: tuple) -> tuple[object, str]:
+    """(the katas module if `probe(module.function)` returns (out, cache) with out of `shape`,
+    else the solutions one, with a line saying why; and whose it is).
 
     `module` is relative to the package, e.g. 'topic11_conv2d_sliding_window.conv2d'.
     """
     mine = importlib.import_module(f"katas.{module}")
+    where = f"katas/{module.replace('.', '/')}.py"
     try:
-        probe(getattr(mine, function))
-        return mine, "katas (your code)"
+        result = probe(getattr(mine, function))
+        out = result[0] if isinstance(result, tuple) else None
+        if getattr(out, "shape", None) == shape:
+            return mine, "katas (your code)"
+        problem = (f"returns out of shape {getattr(out, 'shape', None)} where {shape} is expected"
+                   if isinstance(result, tuple) else
+                   f"returns a {type(result).__name__}, not the pair (out, cache)")
     except NotImplementedError:
-        print(f"Your {function} (katas/{module.replace('.', '/')}.py) is not implemented yet: "
-              f"showing the reference's. Write it and run this again to see your own.")
+        problem = "is not implemented yet"
+    except Exception as error:  # the learner's code: say it in one line, show the reference
+        problem = f"raises {type(error).__name__}: {error}"
+    print(f"Your {function} ({where}) {problem}: showing the reference's. `tox -e "
+          f"{module[:7]}` says what to fix; run this again once it is green.")
     return importlib.import_module(f"solutions.{module}"), "solutions (the reference)"
+
+
+def parse_args(doc: str, png: str, argv=None):
+    """The options both experiments take: --data-dir, --out (default runs/<png>), --no-plot."""
+    import argparse
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--data-dir", help="a cifar-10-batches-py folder or its parent "
+                                           "(default: $CIFAR10_DIR, then data/)")
+    parser.add_argument("--out", type=Path, help=f"the PNG (default runs/{png})")
+    parser.add_argument("--no-plot", action="store_true")
+    return parser.parse_args(argv)
 
 
 def save_figure(fig, name: str, out: Path | None = None) -> Path:

@@ -18,14 +18,13 @@ Writes runs/topic11_filters.png (runs/ is gitignored) unless --no-plot.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from tools.experiment_kit import learner_or_reference, load_image, save_figure
+from tools.experiment_kit import learner_or_reference, load_image, parse_args, save_figure
 
 MODULE = "topic11_conv2d_sliding_window.conv2d"
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
@@ -99,14 +98,10 @@ def plot(image, outputs, source, impl, out=None) -> Path:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", help="a cifar-10-batches-py folder or its parent "
-                                           "(default: $CIFAR10_DIR, then data/)")
-    parser.add_argument("--out", type=Path, help="the PNG (default runs/topic11_filters.png)")
-    parser.add_argument("--no-plot", action="store_true")
-    args = parser.parse_args(argv)
+    args = parse_args(__doc__, "topic11_filters.png", argv)
     conv, impl = learner_or_reference(MODULE, "conv2d_forward_naive", lambda f: f(
-        np.zeros((1, 1, 3, 3)), np.zeros((1, 1, 3, 3)), np.zeros(1), stride=1, padding=1))
+        np.zeros((1, 1, 3, 3)), np.zeros((1, 1, 3, 3)), np.zeros(1), stride=1, padding=1),
+        shape=(1, 1, 3, 3))
     image, source = load_image(args.data_dir)
     print(f"image: {source}\nconv2d_forward_naive from {impl}:")
     start = time.perf_counter()

@@ -16,14 +16,13 @@ edge was, average pooling dilutes it. Writes runs/topic13_pooling.png unless --n
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from tools.experiment_kit import learner_or_reference, load_image, save_figure
+from tools.experiment_kit import learner_or_reference, load_image, parse_args, save_figure
 
 MODULE = "topic13_pooling_strides.pooling"
 SETTINGS = [(2, 2), (4, 4), (8, 8), (3, 2)]  # (kernel_size, stride)
@@ -82,14 +81,9 @@ def plot(rows: list[tuple[str, np.ndarray, dict]], source: str, impl: str, out=N
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", help="a cifar-10-batches-py folder or its parent "
-                                           "(default: $CIFAR10_DIR, then data/)")
-    parser.add_argument("--out", type=Path, help="the PNG (default runs/topic13_pooling.png)")
-    parser.add_argument("--no-plot", action="store_true")
-    args = parser.parse_args(argv)
+    args = parse_args(__doc__, "topic13_pooling.png", argv)
     pooling, impl = learner_or_reference(
-        MODULE, "maxpool2d_forward", lambda f: f(np.zeros((1, 1, 2, 2)), 2))
+        MODULE, "maxpool2d_forward", lambda f: f(np.zeros((1, 1, 4, 4)), 2), shape=(1, 1, 2, 2))
     image, source = load_image(args.data_dir)
     print(f"image: {source}\npooling from {impl}:")
     rows = []
