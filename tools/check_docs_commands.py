@@ -57,7 +57,7 @@ MILESTONE = re.compile(r"^(tox -e milestone\b(?: --)?|python -m milestone\b)")
 SPEC_RUNS = re.compile(r"^(tox -e topic\d+\b|\./kata (check|watch)\b|python kata (check|watch)\b)")
 NOT_IMPLEMENTED = "not implemented yet"
 TIMEOUT = 300
-JOBS = 2
+JOBS = 3
 
 
 @dataclass
