@@ -14,7 +14,7 @@ What it does, so that the README stays true:
    be in .ci/run; a spec run may exit 1 (red specs against blank katas are the point), every
    other command must exit 0.
 Fails (exit 1) listing each command that failed, with the end of its output. CI runs it
-(.ci/run); on this course's 2-core machine it takes 2-3 minutes.
+(.ci/run); on this course's 2-core machine, shared and busy (load 16-18), it took 197 s.
 """
 
 from __future__ import annotations
