@@ -18,6 +18,7 @@ solutions. Prints one JSON line; `--json FILE` also writes it.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -135,6 +136,9 @@ def main() -> None:
     if args.worker:
         print(numpy_worker(args) if args.worker == "numpy" else torch_worker(args))
         return
+    if importlib.util.find_spec("torch") is None:  # said once, before any timing
+        sys.exit("PyTorch is not installed here: `tox -e bench-milestone` installs it (or "
+                 "`pip install torch==2.13.0`).")
     runs = {"numpy": [], "torch": []}
     for r in range(args.rounds):
         for kind in ("numpy", "torch"):

@@ -15,11 +15,13 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 
 VARIANTS = ("naive", "textbook", "im2col", "torch")
+LEARNER_VARIANTS = ("naive", "yours", "reference", "torch")  # bench_conv.py --yours
 MODULES = {  # variant: (topic module, forward, backward)
     "naive": ("topic11_conv2d_sliding_window.conv2d", "conv2d_forward_naive",
               "conv2d_backward_naive"),
     "im2col": ("topic12_im2col_vectorization.im2col", "conv2d_forward", "conv2d_backward"),
 }
+FIXED_IMPL = {"yours": ("katas", "im2col"), "reference": ("solutions", "im2col")}  # whatever --impl
 TEXTBOOK = "textbook_im2col"  # benchmarks/textbook_im2col.py: the plain method, whatever --impl
 KERNEL, STRIDE, PADDING = 3, 1, 1
 MIN_REPEATS, MAX_REPEATS = 2, 15
@@ -74,7 +76,7 @@ def run_worker(variant: str, impl: str, cases: list[Case], min_seconds: float,
 
 
 def time_passes(forward, backward, min_seconds: float) -> dict:
-    """Median forward, backward and total milliseconds, after one untimed warm-up call.
+    """Median forward and backward milliseconds, and their sum, after one untimed warm-up call.
 
     Repeats until at least MIN_REPEATS calls and `min_seconds` of timing (MAX_REPEATS at most).
     """
@@ -90,9 +92,9 @@ def time_passes(forward, backward, min_seconds: float) -> dict:
         t2 = time.perf_counter()
         fwd.append(t1 - t0)
         bwd.append(t2 - t1)
-    totals = [f + b for f, b in zip(fwd, bwd)]
-    return {"fwd_ms": 1e3 * statistics.median(fwd), "bwd_ms": 1e3 * statistics.median(bwd),
-            "total_ms": 1e3 * statistics.median(totals), "repeats": len(fwd)}
+    fwd_ms, bwd_ms = 1e3 * statistics.median(fwd), 1e3 * statistics.median(bwd)
+    # total = forward + backward as printed (a median of per-call sums need not equal it)
+    return {"fwd_ms": fwd_ms, "bwd_ms": bwd_ms, "total_ms": fwd_ms + bwd_ms, "repeats": len(fwd)}
 
 
 # ---------------------------------------------------------------------------------- NumPy
@@ -101,6 +103,7 @@ def _numpy_measurer(variant: str, impl: str):
     if variant == "textbook":
         module_name, forward_name, backward_name = TEXTBOOK, "conv2d_forward", "conv2d_backward"
     else:
+        impl, variant = FIXED_IMPL.get(variant, (impl, variant))
         module_name, forward_name, backward_name = MODULES[variant]
         module_name = f"{impl}.{module_name}"
     module = importlib.import_module(module_name)

@@ -4,6 +4,9 @@ import os
 
 from specs.harness.impl import ENV_VAR, MUTANT_PREFIX, PACKAGES, current_impl
 
+# Every run records its outcomes for `./kata hint` and `./kata status`; rule specs get a marker.
+pytest_plugins = ["tools.kata_cli.report_plugin", "specs.spec_kinds"]
+
 
 def pytest_addoption(parser):
     parser.addoption(

@@ -191,6 +191,7 @@ def train_one(norm_kind, batch_size, data, epochs, base_lr, seed):
     total_steps, step = epochs * steps_per_epoch, 0
     lr0 = base_lr * batch_size / REFERENCE_BATCH
     curve, window, start = [], [], time.perf_counter()
+    every = min(512, max(32, len(y_train) // 8))  # at least 8 points on a short (--quick) run
     for _ in range(epochs):
         order = order_rng.permutation(len(y_train))
         flips = order_rng.random(len(y_train)) < 0.5  # horizontal flips, decided per image
@@ -209,7 +210,7 @@ def train_one(norm_kind, batch_size, data, epochs, base_lr, seed):
                 params[name] = params[name] - DTYPE(lr) * velocity[name]
             step += 1
             window.append(loss)
-            if step * batch_size % 512 < batch_size:  # a point every ~512 images
+            if step * batch_size % every < batch_size:  # a point every ~512 images
                 curve.append((step * batch_size, float(np.mean(window))))
                 window = []
     seconds = time.perf_counter() - start

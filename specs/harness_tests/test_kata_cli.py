@@ -1,6 +1,7 @@
 """The `./kata` command (tools/kata_cli): hints, topics, blanks, reset, status, watch."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -195,7 +196,8 @@ def test_blank_survives_a_learner_commit(repo):
 def test_hint_command_walks_the_tiers(repo, capsys):
     assert kata(repo, "hint", "11") == 0
     first = capsys.readouterr().out
-    assert "### Tier 1: nudge" in first and "(tier 1 of 3 for forward: `./kata hint 11` again" in first
+    assert "### Tier 1: nudge" in first
+    assert "(tier 1 of 3 for forward: `./kata hint 11 forward` for tier 2" in first
     assert kata(repo, "hint", "11") == 0
     assert "### Tier 2: approach" in capsys.readouterr().out
     assert kata(repo, "hint", "11", "backward") == 0
@@ -314,6 +316,32 @@ def test_check_and_green(repo, capsys):
     assert kata(repo, "status") == 0
     assert "Every topic is green" not in capsys.readouterr().out  # topic 12 has no specs
     assert kata(repo) == 0 and "status" in capsys.readouterr().out  # no command: the help
+
+
+def test_every_spec_run_is_the_last_run(repo, capsys):
+    """A plain pytest run (what `tox -e topicNN` starts) is what `./kata hint` and `status` read;
+    a narrowed run names the failing function but does not stand for the topic's progress."""
+    path = repo / "katas/topic11_conv/conv.py"
+    path.write_text(BLANK.replace('raise NotImplementedError("see README.md")', "return x"))
+    env = {**os.environ, "KATA_IMPL": "katas",
+           "PYTHONPATH": os.pathsep.join([str(repo), str(topics.REPO_ROOT)])}
+    pytest_run = [sys.executable, "-m", "pytest", "-p", runner.PLUGIN, "-q", "-p", "no:cacheprovider"]
+    subprocess.run(pytest_run + ["specs/topic11_conv", "-k", "fails"], cwd=repo, env=env,
+                   capture_output=True, check=False)
+    entry = json.loads((repo / ".kata" / "state.json").read_text())["results"]["topic11_conv"]
+    assert entry["complete"] is False and entry["result"]["total"] == 1
+    assert kata(repo, "hint", "11") == 0
+    assert "## forward" in capsys.readouterr().out
+    subprocess.run(pytest_run + ["specs/topic11_conv"], cwd=repo, env=env, capture_output=True,
+                   check=False)
+    entry = json.loads((repo / ".kata" / "state.json").read_text())["results"]["topic11_conv"]
+    assert entry["complete"] is True and entry["result"]["passed"] == 1
+    assert kata(repo, "status") == 0  # no "(running the specs ...)": the pytest run counts
+    captured = capsys.readouterr()
+    assert "1 of 2" in captured.out and "running" not in captured.err
+    subprocess.run(pytest_run + ["specs/topic11_conv"], cwd=repo, capture_output=True, check=False,
+                   env={**env, "KATA_IMPL": "solutions"})  # not the learner's run: not recorded
+    assert json.loads((repo / ".kata" / "state.json").read_text())["results"]["topic11_conv"] == entry
 
 
 def test_results_bookkeeping():

@@ -79,7 +79,7 @@ def test_gradient_shapes(x_shape, w_shape, stride, padding):
                      f"A gradient has the shape of what it is the gradient of ({name[1:]}).")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_float32_stays_float32():
     x, w, b = _inputs((2, 3, 6, 5), (2, 3, 3), dtype=np.float32)
     out, cache = conv.forward("conv2d_forward_naive", x, w, b, stride=2, padding=1)
@@ -90,7 +90,7 @@ def test_float32_stays_float32():
         expect_dtype(grad, np.float32, f"conv2d_backward_naive: {name}")
 
 
-@pytest.mark.fixture
+@pytest.mark.rules
 def test_impulse_shows_the_kernel_mirrored():
     """A single 1 in a zero image: a conv layer (cross-correlation) puts the kernel around it
     upside down and left-right mirrored. The kernel as it is means it was flipped first (a
@@ -112,7 +112,7 @@ def test_impulse_shows_the_kernel_mirrored():
                  reference="the kernel mirrored both ways around the impulse")
 
 
-@pytest.mark.fixture
+@pytest.mark.rules
 def test_stride_leaves_gaps_in_dx():
     expect_strided_dx_gaps(conv, "conv2d_forward_naive", "conv2d_backward_naive")
 

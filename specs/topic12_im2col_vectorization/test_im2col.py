@@ -131,7 +131,7 @@ def test_conv_shapes(x_shape, w_shape, stride, padding):
                      f"A gradient has the shape of what it is the gradient of ({name[1:]}).")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_float32_stays_float32():
     x, w, b = _conv_inputs((2, 3, 6, 5), (2, 3, 3), dtype=np.float32)
     cols = kata.call("im2col", x, 3, stride=1, padding=1, dilation=1)
@@ -147,7 +147,7 @@ def test_float32_stays_float32():
             expect_dtype(grad, np.float32, f"conv2d_backward(stride={stride}): {name}")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_results_are_fresh_arrays():
     """A result must not share memory with a buffer that a later call overwrites."""
     x1, w, b = _conv_inputs((2, 3, 6, 6), (4, 3, 3), seed=3)
@@ -185,7 +185,7 @@ def _expect_value_error(function, args, situation, advice):
     fail(f"{function} with {situation} returned without complaint. Raise ValueError: {advice}")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_impossible_inputs_are_refused():
     x, w, b = _conv_inputs((1, 3, 3, 3), (2, 3, 3))
     _expect_value_error("im2col", (x, 6), "a 6x6 kernel on a 3x3 image without padding",
@@ -247,7 +247,7 @@ def test_conv_backward_matches_pytorch(case):
                      f"padding={c['padding']}): {name}", reference="PyTorch's autograd")
 
 
-@pytest.mark.fixture
+@pytest.mark.rules
 def test_conv_stride_leaves_gaps_in_dx():
     expect_strided_dx_gaps(kata, "conv2d_forward", "conv2d_backward")
 

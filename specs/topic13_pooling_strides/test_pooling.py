@@ -115,7 +115,7 @@ def test_global_avgpool_shapes(x_shape):
                  "A gradient has the shape of what it is the gradient of (x).")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("op", WINDOWED)
 def test_float32_stays_float32(op):
     x = random_array(np.random.default_rng(0), (2, 3, 7, 6), np.float32)
@@ -125,7 +125,7 @@ def test_float32_stays_float32(op):
     expect_dtype(dx, np.float32, f"{op}_backward: dx")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_global_avgpool_float32_stays_float32():
     x = random_array(np.random.default_rng(0), (2, 3, 5, 4), np.float32)
     out, cache = pool.forward("global_avgpool_forward", x)

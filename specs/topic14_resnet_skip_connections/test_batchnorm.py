@@ -61,7 +61,7 @@ def test_shapes(shape, train):
                      f"A gradient has the shape of {name[1:]}.")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("train", MODES)
 def test_float32_stays_float32(train):
     x, gamma, beta, state = _inputs((2, 3, 4, 5), np.float32)

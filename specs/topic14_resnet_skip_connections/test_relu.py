@@ -19,7 +19,7 @@ def test_relu_shapes(shape):
     expect_shape(dx, shape, "relu_backward: dx", "A gradient has the shape of x.")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_relu_float32_stays_float32():
     x = random_array(np.random.default_rng(0), (2, 3, 4, 4), np.float32)
     out, cache = residual.forward("relu_forward", x)

@@ -113,7 +113,7 @@ def test_shapes(x_shape, c_out, stride):
     expect_shape(dx, x_shape, "residual_block_backward: dx", "A gradient has the shape of x.")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
 def test_float32_stays_float32(train):
     params, state = random_block(2, 3, 2, dtype=np.float32)

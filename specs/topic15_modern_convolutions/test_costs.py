@@ -77,21 +77,21 @@ def _check_field(layers, expected):
              f"image, which is the product of the strides of the layers below it.")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("kwargs, params, macs", HAND_COSTS,
                          ids=[f"cost{i}" for i in range(len(HAND_COSTS))])
 def test_conv2d_cost_by_hand(kwargs, params, macs):
     _check_cost(kwargs, params, macs)
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("layers, expected", HAND_FIELDS,
                          ids=[f"field{i}" for i in range(len(HAND_FIELDS))])
 def test_receptive_field_by_hand(layers, expected):
     _check_field(layers, expected)
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_conv2d_cost_refuses_groups_that_do_not_divide():
     expect_value_error("conv2d_cost", (6, 8, 3, 10), {"groups": 4}, "c_in=6 and groups=4",
                        "groups must divide c_in and c_out; name the numbers.")

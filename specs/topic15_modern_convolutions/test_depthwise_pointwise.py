@@ -85,7 +85,7 @@ def test_pointwise_shapes(x_shape, filters):
     expect_grad_shapes(grads, GRADS, (x, w, b), "pointwise_conv2d_backward")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_float32_stays_float32():
     x, w, b = _depthwise_inputs((2, 3, 7, 6), (3, 3), dtype=np.float32)
     out, cache = modern.forward("depthwise_conv2d_forward", x, w, b, stride=2, padding=1,
@@ -101,7 +101,7 @@ def test_float32_stays_float32():
     expect_dtypes(grads, GRADS, np.float32, "pointwise_conv2d_backward")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_mismatched_weights_are_refused():
     x, w, b = _depthwise_inputs((2, 3, 5, 5), (3, 3))
     expect_value_error("depthwise_conv2d_forward", (x, w[:2], b[:2]), {},
@@ -123,7 +123,7 @@ def _lines(x_shape, direction):
                             cache, grads=GRADS)
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("direction", ["forward", "backward"])
 def test_depthwise_has_no_python_loop_over_channels_or_positions(direction):
     """Only the KH*KW kernel taps may be looped over: the work per tap is one array operation."""

@@ -75,7 +75,7 @@ def test_gradient_shapes(x_shape, w_shape, stride, padding, dilation, groups):
     expect_grad_shapes(grads, GRADS, (x, w, b), "conv2d_backward")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_float32_stays_float32():
     x, w, b = _inputs((2, 4, 7, 6), (4, 3, 3), 2, dtype=np.float32)
     out, cache = modern.forward("conv2d_forward", x, w, b, stride=2, padding=1, dilation=2,
@@ -85,7 +85,7 @@ def test_float32_stays_float32():
     expect_dtypes(grads, GRADS, np.float32, "conv2d_backward")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_groups_are_independent_convolutions():
     """groups=G is G separate convolutions, each over its own contiguous block of channels."""
     x, w, b = _inputs((2, 6, 6, 5), (4, 3, 3), 2, seed=3)
@@ -103,7 +103,7 @@ def test_groups_are_independent_convolutions():
                          f"channels and of filters"))
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_impossible_settings_are_refused():
     x, w, b = _inputs((2, 6, 5, 5), (4, 3, 3), 2)
     expect_value_error("conv2d_forward", (x, w[:, :1], b), {"groups": 4},

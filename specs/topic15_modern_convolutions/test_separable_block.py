@@ -75,7 +75,7 @@ def test_shapes(x_shape, filters, kernel, stride, padding, dilation):
         expect_shape(grads[name], value.shape, f"separable_block_backward: grads[{name!r}]")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_float32_stays_float32_and_params_unchanged():
     x, params = _inputs((2, 3, 6, 5), 4, (3, 3), dtype=np.float32)
     before = {name: value.copy() for name, value in params.items()}

@@ -168,7 +168,7 @@ def test_channel_stats_values():
                  reference="the population standard deviation (ddof=0) over N, H and W")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.float64])
 def test_normalize_float32_out(dtype):
     x = np.arange(2 * 3 * 4 * 5).reshape(2, 3, 4, 5).astype(dtype)
@@ -250,7 +250,7 @@ def test_random_crop_flip_covers_every_offset_and_both_flips():
         fail(f"random_crop_flip: {flips} of 600 images were mirrored; expected about half.")
 
 
-@pytest.mark.fixture
+@pytest.mark.rules
 def test_random_crop_flip_is_reproducible_from_the_generator():
     x = np.random.default_rng(7).standard_normal((16, 3, 8, 8)).astype(np.float32)
     a = pipe.call("random_crop_flip", x, 2, np.random.default_rng(42))

@@ -338,6 +338,7 @@ def test_interrupted_run_resumes_losslessly(tmp_path, monkeypatch):
             fail(f"after resuming, {key} differs from the uninterrupted run's")
 
 
+@pytest.mark.gradient
 def test_network_parameter_gradients_match_finite_differences():
     """The milestone network's backward (built from your layers) against finite differences."""
     _, layer_set = _modules()

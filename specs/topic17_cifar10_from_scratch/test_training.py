@@ -57,7 +57,7 @@ def test_cross_entropy_backward_matches_finite_differences(smoothing):
              f"the gradient of the mean loss is (softmax - target) / N.")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_cross_entropy_float32_and_extreme_logits():
     logits = np.array([[1000.0, 0.0, -1000.0], [-50.0, 80.0, 3.0]], np.float32)
     loss, cache = _forward_loss(logits, np.array([0, 2]), 0.1)
@@ -91,7 +91,7 @@ def test_sgd_step_matches_pytorch(case):
                          f"{step + 1}", reference="torch.optim.SGD")
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 def test_sgd_step_leaves_grads_alone_and_keeps_float32():
     params = {"w": np.ones((2, 3), np.float32)}
     grads = {"w": np.full((2, 3), 0.5, np.float32)}

@@ -66,8 +66,8 @@ def kinds_line(result: TopicResult) -> str:
 
 def summary_line(topic: Topic, result: TopicResult | None, out: Out, state_word: str = "",
                  started: bool = False) -> str:
-    """One topic's line; a result whose failures are all 'not implemented yet' reads 'not
-    started' unless the learner's files say otherwise (`started`: they wait on another topic)."""
+    """One topic's line; a topic whose kata files are still blank (`started` False) reads 'not
+    started' whatever its specs say (a few may pass on the learner's earlier topics)."""
     label = f"  {topic.number}  {topic.title:<28}"
     if state_word:
         return f"{label} {out.paint(state_word, 'dim')}"
@@ -75,8 +75,9 @@ def summary_line(topic: Topic, result: TopicResult | None, out: Out, state_word:
     if result.errors and not result.total:
         return f"{label} {out.paint('error', 'red')}   the specs could not run: `./kata watch " \
                f"{topic.number}` shows why"
-    if result.untouched and not started:
-        return f"{label} {out.paint('not started', 'dim')}   ({result.total} specs)"
+    if not started and not result.errors:  # the same words in status and check
+        already = f"; {result.passed} pass already, on your earlier topics" if result.passed else ""
+        return f"{label} {out.paint('not started', 'dim')}   ({result.total} specs{already})"
     word = out.paint("green", "green") if result.green else out.paint("red  ", "red")
     waiting = list(result.waiting())
     waits = (f"   waiting for {', '.join(waiting[:2])}{' ...' if len(waiting) > 2 else ''}"
@@ -121,6 +122,10 @@ def cmd_status(args, out: Out) -> int:
     state = State(args.root)
     runnable = [t for t in all_topics if t.has_specs() and not t.missing_files() and topic_started(t)]
     results = results_for(runnable, state, args.fresh, out, all_topics)
+    for topic in all_topics:  # blank topics: not run, but a recorded run still counts
+        recorded = state.cached_result(topic.folder, fingerprint(topic, all_topics))
+        if topic.number not in results and recorded and topic.has_specs():
+            results[topic.number] = TopicResult.from_json(recorded)
     out(out.paint("Your progress (katas/ against the specs):", "bold"))
     next_topic = None
     for topic in all_topics:
@@ -133,8 +138,9 @@ def cmd_status(args, out: Out) -> int:
         elif result is None:  # its files are still the blank kata
             out(summary_line(topic, None, out, "not started"))
         else:
-            out(summary_line(topic, result, out, started=True))
-        if next_topic is None and topic.has_specs() and not (result and result.green):
+            out(summary_line(topic, result, out, started=topic_started(topic)))
+        done = result is not None and result.green and topic_started(topic)
+        if next_topic is None and topic.has_specs() and not done:
             next_topic = topic
     out()
     if next_topic is None:
@@ -232,11 +238,7 @@ def cmd_hint(args, out: Out) -> int:
             out(hints_md.render(section, len(section.tiers) - 1))
             return 0
     else:
-        last = state.last_result(topic.folder)
-        failing = None
-        focus = TopicResult.from_json(last).focus() if last else None
-        if focus:
-            failing = hints_md.mentioned_function(focus.message, sections)
+        failing = _failing_function(topic, sections, state, out)
         section = hints_md.next_section(sections, seen, failing)
         if section is None:
             out(f"You have seen every hint of topic {topic.number}. `./kata hint {topic.number} "
@@ -247,11 +249,28 @@ def cmd_hint(args, out: Out) -> int:
     seen[section.name] = index + 1
     state.save()
     remaining = len(section.tiers) - index - 1
-    after = (f"`./kata hint {topic.number}` again for tier {index + 2}" if remaining
+    after = (f"`./kata hint {topic.number} {section.name}` for tier {index + 2}" if remaining
              else "the last tier for this function")
     out(out.paint(f"\n(tier {index + 1} of {len(section.tiers)} for {section.name}: {after}; "
                   f"`--all` for every tier)", "dim"))
     return 0
+
+
+def _failing_function(topic: Topic, sections: list[hints_md.Section], state: State,
+                      out: Out) -> str | None:
+    """The function the topic's first failure is about, in a run of the current files: the last
+    run (`tox -e topicNN`, `./kata`, pytest) if nothing changed since, else a fresh one."""
+    all_topics = discover(topic.root)
+    current = fingerprint(topic, all_topics)
+    last = state.last_result(topic.folder, current)
+    if last is None and topic.has_specs() and topic_started(topic):
+        print(f"(running topic {topic.number}'s specs to see what fails now ...)",
+              file=sys.stderr, flush=True)
+        result = run_topics([topic], announce=out)[topic.number]
+        state.remember_result(topic.folder, current, result.to_json())
+        last = result.to_json()
+    focus = TopicResult.from_json(last).focus() if last else None
+    return hints_md.mentioned_function(focus.message, sections) if focus else None
 
 
 def _section_named(sections: list[hints_md.Section], name: str, topic: Topic) -> hints_md.Section:

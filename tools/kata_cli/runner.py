@@ -31,7 +31,7 @@ NOT_IMPLEMENTED = "not implemented yet"
 # The harness's one-liners: "f is not implemented yet: ..." and "f needs g, which is not ..."
 BLANK_FUNCTION = re.compile(r"^(\w+) (?:is not implemented yet|needs (\w+), which is not implemented)")
 PLUGIN = "tools.kata_cli.report_plugin"
-KINDS = ("shape", "fixture", "gradient")
+KINDS = ("shape", "fixture", "gradient", "rules")
 
 
 @dataclass
