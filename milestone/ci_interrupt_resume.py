@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO))
 from data import cifar10  # noqa: E402
 from data.synthetic import write_colour_dataset  # noqa: E402
 from milestone.instrument import StepClock  # noqa: E402
-from milestone.train import Interrupt  # noqa: E402
+from milestone.interrupt import DUPLICATE_SECONDS, Interrupt  # noqa: E402
 
 RUN = ["--impl", "solutions", "--train-images", "2048", "--test-images", "256", "--epochs", "2",
        "--batch", "32", "--widths", "8,8,16", "--seed", "1"]
@@ -52,20 +52,27 @@ def fail(message: str) -> None:
 
 # ----------------------------------------------------------------------------- in-process checks
 def check_duplicate_sigint() -> None:
+    """Two SIGINTs at once are one Ctrl-C (a checkpoint); one more, 1.1 s later, aborts."""
     with Interrupt() as guard:
         os.kill(os.getpid(), signal.SIGINT)
         os.kill(os.getpid(), signal.SIGINT)   # the same Ctrl-C, forwarded by tox
-        time.sleep(0.05)
+        _wait_until(lambda: guard.requested)
         if not guard.requested:
             fail("a SIGINT did not request a checkpoint")
-        time.sleep(Interrupt.DUPLICATE_SECONDS + 0.1)
+        time.sleep(DUPLICATE_SECONDS + 0.1)
         try:
             os.kill(os.getpid(), signal.SIGINT)   # a deliberate second Ctrl-C
-            time.sleep(0.5)
+            _wait_until(lambda: False)
         except KeyboardInterrupt:
             print("ok: a repeated SIGINT within a second counts once; a later one aborts")
             return
     fail("a second SIGINT more than a second later did not abort")
+
+
+def _wait_until(condition, seconds: float = 3.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def check_steady_clock() -> None:

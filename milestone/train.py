@@ -30,7 +30,6 @@ import copy
 import json
 import os
 import resource
-import signal
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -39,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from .instrument import InstrumentedLayers, StepClock
+from .interrupt import Interrupt
 from .network import Network
 
 LOOKAHEAD_EVERY = 5
@@ -178,54 +178,6 @@ def _json_default(o):
 
 
 # ----------------------------------------------------------------------------- the run
-class Interrupt:
-    """Ctrl-C during training: finish the current step, save a checkpoint, stop cleanly.
-
-    A second, deliberate Ctrl-C stops at once (KeyboardInterrupt; the last checkpoint stays).
-    One Ctrl-C often arrives twice: a terminal sends SIGINT to tox and to the milestone, and tox
-    forwards its own; `timeout -s INT` signals tox and then its whole process group. So a SIGINT
-    within DUPLICATE_SECONDS of the previous one is the same request. With `immediate` (during
-    evaluation, when there is no step to finish and the trained network is already saved), the
-    first Ctrl-C stops at once.
-
-    Guards nest: an inner guard (the training loop's) takes over the outer one's (the command's)
-    request and gives it back on exit, so a Ctrl-C during loading is honoured at the first step.
-    """
-
-    DUPLICATE_SECONDS = 1.0
-
-    def __init__(self, immediate: bool = False):
-        self.requested = False
-        self.immediate = immediate
-        self.last_signal = None   # time.monotonic() of the last SIGINT seen
-
-    def __enter__(self):
-        self._old = signal.signal(signal.SIGINT, self._handle)
-        outer = getattr(self._old, "__self__", None)
-        if isinstance(outer, Interrupt):
-            self.requested = outer.requested
-            self.last_signal = outer.last_signal
-        return self
-
-    def _handle(self, signum, frame):
-        now = time.monotonic()
-        previous, self.last_signal = self.last_signal, now
-        if previous is not None and now - previous < self.DUPLICATE_SECONDS:
-            return  # the same Ctrl-C, delivered twice
-        if self.requested or self.immediate:
-            raise KeyboardInterrupt
-        self.requested = True
-        print("\nCtrl-C: stopping after this step with a checkpoint (Ctrl-C again to abort "
-              "without one)", flush=True)
-
-    def __exit__(self, *exc):
-        signal.signal(signal.SIGINT, self._old)
-        outer = getattr(self._old, "__self__", None)
-        if isinstance(outer, Interrupt):
-            outer.requested = outer.requested or self.requested
-            outer.last_signal = self.last_signal
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
