@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from .interrupt import Interrupt, block_sigint
+
 REPO = Path(__file__).resolve().parents[1]
 TOPIC = "topic17_cifar10_from_scratch"
 REEXEC_FLAG = "KATA_MILESTONE_CHILD"
@@ -176,8 +178,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if argv is None:
         reexec_with_tuned_environment(args)
+        block_sigint()   # before NumPy starts its threads: see interrupt.py
     sys.path.insert(0, str(REPO))
-    from .train import Interrupt
 
     with Interrupt():   # from here on a Ctrl-C is honoured at the first training step
         try:

@@ -52,10 +52,10 @@ def fail(message: str) -> None:
 
 # ----------------------------------------------------------------------------- in-process checks
 def check_duplicate_sigint() -> None:
-    """Two SIGINTs at once are one Ctrl-C (a checkpoint); one more, 1.1 s later, aborts."""
+    """Two SIGINTs at once are one Ctrl-C (a checkpoint); one more, later, aborts."""
     with Interrupt() as guard:
         os.kill(os.getpid(), signal.SIGINT)
-        os.kill(os.getpid(), signal.SIGINT)   # the same Ctrl-C, forwarded by tox
+        os.kill(os.getpid(), signal.SIGINT)   # the same Ctrl-C, delivered twice
         _wait_until(lambda: guard.requested)
         if not guard.requested:
             fail("a SIGINT did not request a checkpoint")
@@ -67,6 +67,48 @@ def check_duplicate_sigint() -> None:
             print("ok: a repeated SIGINT within a second counts once; a later one aborts")
             return
     fail("a second SIGINT more than a second later did not abort")
+
+
+# As `python -m milestone` runs: SIGINT blocked before NumPy starts its threads. The parent (this
+# script, standing in for tox) sends three SIGINTs 1.5 s apart: the first requests a checkpoint,
+# the others are tox passing the same Ctrl-C on and must not abort; then one from elsewhere does.
+CHILD = """
+import os, signal, sys, time
+sys.path.insert(0, sys.argv[1])
+from milestone.interrupt import Interrupt, block_sigint
+block_sigint()
+import numpy
+with Interrupt() as guard:
+    print("ready", flush=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and sys.stdin.readline().strip() != "sent":
+        pass
+    time.sleep(0.3)
+    print("requested" if guard.requested else "not requested", flush=True)
+    try:
+        os.kill(os.getpid(), signal.SIGINT)   # not from the parent: a second press
+        time.sleep(3)
+        print("no abort", flush=True)
+    except KeyboardInterrupt:
+        print("aborted", flush=True)
+"""
+
+
+def check_forwarded_sigint() -> None:
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(REPO)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    if child.stdout.readline().strip() != "ready":
+        fail("the SIGINT check's child did not start")
+    for _ in range(3):
+        child.send_signal(signal.SIGINT)
+        time.sleep(1.5)
+    child.stdin.write("sent\n")
+    child.stdin.flush()
+    said = [line.strip() for line in child.stdout.read().splitlines() if line.strip()]
+    child.wait(timeout=30)
+    if "requested" not in said or "aborted" not in said:
+        fail(f"SIGINTs forwarded by the parent: expected a request and then an abort, got {said}")
+    print("ok: SIGINTs passed on by the parent (tox) never abort; a second press does")
 
 
 def _wait_until(condition, seconds: float = 3.0) -> None:
@@ -189,6 +231,7 @@ def main() -> int:
     if shutil.which("tox") is None:
         fail("tox is not on PATH")
     check_duplicate_sigint()
+    check_forwarded_sigint()
     check_steady_clock()
     caches_before = set(cifar10.CACHE_DIR.glob("*")) if cifar10.CACHE_DIR.exists() else set()
     with tempfile.TemporaryDirectory(prefix="milestone-ci-") as tmp:

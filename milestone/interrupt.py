@@ -1,15 +1,20 @@
 """Ctrl-C during a milestone run: finish the step, save a checkpoint, stop cleanly.
 
-One Ctrl-C often arrives as two or three SIGINTs: a terminal sends it to tox and to the milestone,
-and tox forwards one of its own; `timeout -s INT` signals tox and then its whole process group.
-A second, deliberate Ctrl-C a few seconds later must still abort. Python runs a signal handler
-only between bytecodes, so a SIGINT that arrives during a long NumPy call is handled seconds
-late, and two that arrive during the same call are handled once: the handler's clock cannot
-tell a duplicate from a second press. `SigintWatch` therefore timestamps each SIGINT when it
-arrives: Python's C-level handler writes a byte to a pipe at once (`signal.set_wakeup_fd`), and a
-thread blocked on that pipe reads it (NumPy releases the GIL in its long calls, so the thread
-runs within milliseconds). SIGINTs within DUPLICATE_SECONDS of the first of a press are that
-press; the second press sets `abort`, and the handler raises KeyboardInterrupt.
+One Ctrl-C often arrives as two or three SIGINTs. A terminal sends it to tox and to the
+milestone, and tox passes its own on twice (from its main thread, then from its scheduler
+thread, which polls once a second: measured 0.5 s and 1.5 s after the terminal's on a busy
+machine); `timeout -s INT` signals tox and then its whole process group. A second, deliberate
+Ctrl-C a few seconds later must still abort. Python runs a signal handler only between
+bytecodes, so a SIGINT arriving during a long NumPy call is handled seconds late, and two
+arriving during the same call are handled once: the handler cannot count them. So a thread,
+`SigintWatch`, receives each SIGINT as it arrives:
+- under `python -m milestone`, SIGINT is blocked in every thread before NumPy starts its own
+  (`block_sigint`), and the watch takes each one with `sigtimedwait`, which names its sender: a
+  SIGINT from the parent process (tox passing one on) never counts as a second press;
+- elsewhere (in-process callers, the specs), Python's C-level handler writes a byte to a pipe
+  at once (`signal.set_wakeup_fd`) and the watch reads it.
+Either way SIGINTs within DUPLICATE_SECONDS of the first one of a press are that press; a
+second press sets `abort` and makes the main thread raise KeyboardInterrupt.
 """
 
 from __future__ import annotations
@@ -27,6 +32,16 @@ CHECKPOINT_MESSAGE = ("\nCtrl-C: stopping after this step with a checkpoint (Ctr
                       "without one)\n")
 
 
+def block_sigint() -> None:
+    """Block SIGINT in this thread and in every thread started after it (call it before NumPy is
+    imported: OpenBLAS starts its threads then). Only SigintWatch's sigtimedwait receives it."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _sigint_blocked() -> bool:
+    return signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
 def say(text: str) -> None:
     """Print from a signal handler or a thread: straight to the file descriptor (the main thread
     may be inside print(), and print there raises 'reentrant call')."""
@@ -42,40 +57,57 @@ class SigintWatch:
         self.abort = False
         self.immediate = False         # set by the innermost guard: no step to finish
         self._press_started = None
-        self._read, self._write = os.pipe()
-        os.set_blocking(self._write, False)
-        self._old_fd = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
-        self._thread = threading.Thread(target=self._watch, name="sigint-watch", daemon=True)
+        self._parent = os.getppid()
+        self._closed = False
+        self._pipe = None
+        if _sigint_blocked():
+            target = self._wait_for_signals
+        else:
+            self._pipe = os.pipe()
+            os.set_blocking(self._pipe[1], False)
+            self._old_fd = signal.set_wakeup_fd(self._pipe[1], warn_on_full_buffer=False)
+            target = self._read_wakeup_pipe
+        self._thread = threading.Thread(target=target, name="sigint-watch", daemon=True)
         self._thread.start()
 
-    def _watch(self) -> None:
+    def _wait_for_signals(self) -> None:
+        while not self._closed:
+            info = signal.sigtimedwait({signal.SIGINT}, 0.2)
+            if info is not None:
+                self._arrived(time.monotonic(), forwarded=info.si_pid == self._parent)
+
+    def _read_wakeup_pipe(self) -> None:
         while True:
             try:
-                data = os.read(self._read, 512)
+                data = os.read(self._pipe[0], 512)
             except OSError:
                 return
             if not data:
                 return
-            now = time.monotonic()
             if signal.SIGINT in data:
-                self._arrived(now)
+                self._arrived(time.monotonic(), forwarded=False)
 
-    def _arrived(self, now: float) -> None:
+    def _arrived(self, now: float, forwarded: bool) -> None:
+        if forwarded and self.presses:
+            return  # tox passing on a Ctrl-C this process has already counted
         if self._press_started is not None and now - self._press_started < DUPLICATE_SECONDS:
             return  # the same Ctrl-C, delivered again
         self._press_started = now
         self.presses += 1
         if self.presses == 1 and not self.immediate:
             say(CHECKPOINT_MESSAGE)
-        elif self.presses > 1:
+        else:
             self.abort = True
-            _thread.interrupt_main()   # the handler may have run already: run it again
+            _thread.interrupt_main()   # runs the guard's handler in the main thread
 
     def close(self) -> None:
-        signal.set_wakeup_fd(self._old_fd)
-        os.close(self._write)          # the thread's read returns b"": it ends
+        self._closed = True
+        if self._pipe is not None:
+            signal.set_wakeup_fd(self._old_fd)
+            os.close(self._pipe[1])    # the thread's read returns b"": it ends
         self._thread.join(timeout=1)
-        os.close(self._read)
+        if self._pipe is not None:
+            os.close(self._pipe[0])
 
 
 class Interrupt:
@@ -106,8 +138,11 @@ class Interrupt:
         return self
 
     def _handle(self, signum, frame):
+        """Runs in the main thread; the watch has decided (a real SIGINT that arrives here in the
+        pipe mode is counted by the watch, which calls this again when it means to stop)."""
         watch = Interrupt._watch
-        if watch is not None and (watch.abort or watch.immediate):
+        if watch is not None and watch.abort:
+            watch.abort = False
             raise KeyboardInterrupt
 
     def __exit__(self, *exc):
