@@ -1,9 +1,11 @@
 """A synthetic CIFAR-10 in the official "python version" layout, for tests that must not download.
 
-`write_official_batch` writes one batch file as the official archive stores it (the Topic 17
-specs test a learner's load_batch on such files); `write_colour_dataset` writes a whole
-`cifar-10-batches-py` folder of noisy one-colour-per-class images, which a network learns in a
-few steps (the milestone's end-to-end interrupt/resume check trains on it through tox).
+`write_official_batch` writes one batch file as the official archive stores it (as the Topic 17
+specs' helper of the same name does; those import pytest, which the milestone's environment does
+not have); `write_colour_dataset` writes a whole `cifar-10-batches-py` folder of noisy
+one-colour-per-class images (the colours of the milestone specs' `synthetic_cifar`), which a
+network learns in a few steps: the milestone's end-to-end interrupt/resume check trains on it
+through tox.
 """
 
 from __future__ import annotations

@@ -1,17 +1,28 @@
 """Specs for Topic 17's data functions: load_batch, channel_stats, normalize, random_crop_flip.
 
-load_batch reads a tiny synthetic dataset written in the official CIFAR-10 pickle layout
-(data/synthetic.py), so the real loader is tested without downloading anything.
+load_batch reads a tiny synthetic dataset written here in the official CIFAR-10 pickle layout,
+so the real loader is tested without downloading anything.
 """
+
+import pickle
 
 import numpy as np
 import pytest
 
-from data.synthetic import write_official_batch
 from specs.harness import Kata, expect_close, expect_dtype, expect_shape, fail
 
 TOPIC = "topic17_cifar10_from_scratch"
 pipe = Kata(TOPIC, "pipeline")
+
+
+def write_official_batch(path, images, labels):
+    """A batch file as the official python version stores it: a protocol-2 pickle of a dict
+    with bytes keys, b'data' a uint8 (N, 3072) array (R plane, then G, then B, row-major)."""
+    batch = {b"batch_label": b"synthetic batch", b"labels": [int(v) for v in labels],
+             b"data": images.reshape(len(images), -1),
+             b"filenames": [f"img_{i}.png".encode() for i in range(len(images))]}
+    with open(path, "wb") as f:
+        pickle.dump(batch, f, protocol=2)
 
 
 def synthetic_images(n, seed=0):
