@@ -12,7 +12,9 @@ arriving during the same call are handled once: the handler cannot count them. S
   (`block_sigint`), and the watch takes each one with `sigtimedwait`, which names its sender: a
   SIGINT from the parent process (tox passing one on) never counts as a second press;
 - elsewhere (in-process callers, the specs), Python's C-level handler writes a byte to a pipe
-  at once (`signal.set_wakeup_fd`) and the watch reads it.
+  at once (`signal.set_wakeup_fd`) and the watch reads it;
+- where neither works (no `sigtimedwait` on macOS; Windows wants a socket for the wakeup fd),
+  the handler counts the SIGINTs itself, when Python runs it.
 Either way SIGINTs within DUPLICATE_SECONDS of the first one of a press are that press; a
 second press sets `abort` and makes the main thread raise KeyboardInterrupt.
 """
@@ -34,12 +36,15 @@ CHECKPOINT_MESSAGE = ("\nCtrl-C: stopping after this step with a checkpoint (Ctr
 
 def block_sigint() -> None:
     """Block SIGINT in this thread and in every thread started after it (call it before NumPy is
-    imported: OpenBLAS starts its threads then). Only SigintWatch's sigtimedwait receives it."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    imported: OpenBLAS starts its threads then). Only SigintWatch's sigtimedwait receives it.
+    Nothing is blocked where sigtimedwait does not exist (macOS, Windows)."""
+    if hasattr(signal, "sigtimedwait") and hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
 
 
 def _sigint_blocked() -> bool:
-    return signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    return (hasattr(signal, "sigtimedwait") and hasattr(signal, "pthread_sigmask")
+            and signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))
 
 
 def say(text: str) -> None:
@@ -59,16 +64,29 @@ class SigintWatch:
         self._press_started = None
         self._parent = os.getppid()
         self._closed = False
-        self._pipe = None
+        self._pipe = self._thread = None
+        self.in_handler = False        # True: the guard's handler counts the SIGINTs itself
         if _sigint_blocked():
             target = self._wait_for_signals
         else:
+            target = self._read_wakeup_pipe if self._open_wakeup_pipe() else None
+        self.in_handler = target is None
+        if target is not None:
+            self._thread = threading.Thread(target=target, name="sigint-watch", daemon=True)
+            self._thread.start()
+
+    def _open_wakeup_pipe(self) -> bool:
+        try:
             self._pipe = os.pipe()
             os.set_blocking(self._pipe[1], False)
             self._old_fd = signal.set_wakeup_fd(self._pipe[1], warn_on_full_buffer=False)
-            target = self._read_wakeup_pipe
-        self._thread = threading.Thread(target=target, name="sigint-watch", daemon=True)
-        self._thread.start()
+            return True
+        except (OSError, ValueError):   # Windows: the wakeup fd must be a socket
+            if self._pipe is not None:
+                os.close(self._pipe[0])
+                os.close(self._pipe[1])
+            self._pipe = None
+            return False
 
     def _wait_for_signals(self) -> None:
         while not self._closed:
@@ -98,14 +116,16 @@ class SigintWatch:
             say(CHECKPOINT_MESSAGE)
         else:
             self.abort = True
-            _thread.interrupt_main()   # runs the guard's handler in the main thread
+            if not self.in_handler:
+                _thread.interrupt_main()   # runs the guard's handler in the main thread
 
     def close(self) -> None:
         self._closed = True
         if self._pipe is not None:
             signal.set_wakeup_fd(self._old_fd)
             os.close(self._pipe[1])    # the thread's read returns b"": it ends
-        self._thread.join(timeout=1)
+        if self._thread is not None:
+            self._thread.join(timeout=1)
         if self._pipe is not None:
             os.close(self._pipe[0])
 
@@ -141,6 +161,8 @@ class Interrupt:
         """Runs in the main thread; the watch has decided (a real SIGINT that arrives here in the
         pipe mode is counted by the watch, which calls this again when it means to stop)."""
         watch = Interrupt._watch
+        if watch is not None and watch.in_handler:
+            watch._arrived(time.monotonic(), forwarded=False)
         if watch is not None and watch.abort:
             watch.abort = False
             raise KeyboardInterrupt
