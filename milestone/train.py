@@ -396,8 +396,8 @@ def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epo
     quarters = int(cfg.margin * remaining / epoch_seconds * QUARTER)
     epochs = quarters / QUARTER
     total = round(epochs * steps_per_epoch)
-    if total < 1:  # less than a quarter epoch fits: train what fits
-        steps = max(1, int(cfg.margin * remaining / step_seconds))
+    if total < 1:  # less than a quarter epoch fits: train what fits, then one held-out pass
+        steps = max(1, int(cfg.margin * (remaining - heldout) / step_seconds))
         total, epochs = steps, round(steps / steps_per_epoch, 4)
     print(f"calibration: {step_seconds:.2f} s/step ({cfg.batch / step_seconds:.0f} img/s); "
           f"plan: {epochs:g} epochs = {total} steps of {cfg.batch} in about "
