@@ -1,8 +1,8 @@
 """A synthetic CIFAR-10 in the official "python version" layout, for tests that must not download.
 
-`write_official_batch` writes one batch file as the official archive stores it (as the Topic 17
-specs' helper of the same name does; those import pytest, which the milestone's environment does
-not have); `write_colour_dataset` writes a whole `cifar-10-batches-py` folder of noisy
+`write_official_batch` writes one batch file as the official archive stores it (the Topic 17
+specs have their own writer, beside pytest, which the milestone's environment does not have);
+`write_colour_dataset` writes a whole `cifar-10-batches-py` folder of noisy
 one-colour-per-class images (the colours of the milestone specs' `synthetic_cifar`), which a
 network learns in a few steps: the milestone's end-to-end interrupt/resume check trains on it
 through tox.
@@ -21,13 +21,11 @@ IMAGES_PER_FILE = 10_000
 
 
 def write_official_batch(path, images, labels):
-    """A batch file as the official python version stores it: a protocol-2 pickle of a dict
-    with bytes keys, b'data' a uint8 (N, 3072) array (R plane, then G, then B, row-major)."""
-    batch = {b"batch_label": b"synthetic batch", b"labels": [int(v) for v in labels],
-             b"data": images.reshape(len(images), -1),
-             b"filenames": [f"img_{i}.png".encode() for i in range(len(images))]}
-    with open(path, "wb") as f:
-        pickle.dump(batch, f, protocol=2)
+    """One batch file as the official archive stores it: a protocol-2 pickle of a dict with
+    bytes keys; b'data' uint8 (N, 3072), each row the R plane, then G, then B."""
+    flat = np.ascontiguousarray(images, np.uint8).reshape(len(images), 3 * 32 * 32)
+    record = {b"batch_label": b"synthetic", b"data": flat, b"labels": list(map(int, labels))}
+    Path(path).write_bytes(pickle.dumps(record, protocol=2))
 
 
 def colour_images(n, rng, size=32):
