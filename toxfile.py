@@ -6,6 +6,8 @@ records the folder's name instead: every environment with the same deps and the 
 reuses it, and a learner's `tox -e topic12` after `tox -e topic11` starts pytest at once.
 """
 
+import signal
+
 from tox.plugin import impl
 from tox.tox_env.info import Info
 from tox.tox_env.python.virtual_env.runner import VirtualEnvRunner
@@ -33,3 +35,10 @@ class SharedVirtualEnvRunner(VirtualEnvRunner):
 @impl
 def tox_register_tox_env(register) -> None:
     register.add_run_env(SharedVirtualEnvRunner)
+
+
+# A shell starts a background job (`tox ... &` in a script) with SIGINT ignored, and Python keeps
+# an ignored SIGINT ignored: `kill -INT <tox>` then did nothing and the milestone trained on to
+# the end. Listening again lets tox pass the interrupt on (its *_timeout settings say how).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -3,7 +3,7 @@
     python -m milestone                       # your katas (Topics 12-17), 10-minute budget
     python -m milestone --impl solutions      # the reference solutions
     python -m milestone --impl solutions --smoke   # ~1 minute on real data (what CI runs)
-    python -m milestone --resume --out runs/milestone   # continue after Ctrl-C
+    python -m milestone --resume --out runs/milestone-katas   # continue after Ctrl-C
 
 Writes OUT/metrics.json, OUT/checkpoint.npz and PNGs (curves, confusion matrix, first-layer
 filters; needs matplotlib, skipped with a note otherwise). Run with --help for every option.
@@ -19,24 +19,37 @@ import sys
 import time
 from pathlib import Path
 
+from .interrupt import Interrupt, block_sigint
+
 REPO = Path(__file__).resolve().parents[1]
 TOPIC = "topic17_cifar10_from_scratch"
 REEXEC_FLAG = "KATA_MILESTONE_CHILD"
+RUN_FILE = "run.json"
 DEFAULT_WIDTHS = {"solutions": "64,128,256", "katas": "32,64,128"}
 SMOKE_MIN_ACCURACY = 0.20  # chance is 0.10 (sd 0.007 on 2,000 images); 45 s reach 0.35-0.67
 
 
+# What a run is made of. `--resume --out DIR` reads them back from DIR/run.json, so a resumed
+# run continues with everything it started with; given again on the resume command line they
+# must agree (data_dir, threads and no_plots may change: they do not change the numbers).
+RUN_OPTIONS = ("impl", "budget", "data_dir", "seed", "epochs", "batch", "widths", "smoke",
+               "train_images", "test_images", "no_plots", "threads")
+MAY_CHANGE_ON_RESUME = ("data_dir", "threads", "no_plots")
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m milestone", description=__doc__.split("\n\n")[0])
-    p.add_argument("--impl", default=os.environ.get("KATA_IMPL", "katas"),
-                   choices=["katas", "solutions"], help="whose code trains (default: katas)")
-    p.add_argument("--budget", type=float, default=600.0,
-                   help="training seconds (default 600); setup and evaluation come on top")
+    p.add_argument("--impl", default=None, choices=["katas", "solutions"],
+                   help="whose code trains (default: $KATA_IMPL, else katas)")
+    p.add_argument("--budget", type=float, default=None,
+                   help="training seconds (default 600, 45 with --smoke); setup and evaluation "
+                        "come on top")
     p.add_argument("--data-dir", default=None,
                    help="extracted cifar-10-batches-py folder (default: $CIFAR10_DIR or data/)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=None, help="default 0")
     p.add_argument("--out", default=None, help="output folder (default runs/milestone-<impl>)")
-    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.npz")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run in OUT (its options are read from OUT/run.json)")
     p.add_argument("--epochs", type=float, default=None,
                    help="pin the number of epochs (quarter epochs allowed) instead of sizing "
                         "the run from the budget")
@@ -45,21 +58,105 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="channels of the three conv groups (default 64,128,256 for the reference; "
                         "32,64,128 for your layers: a quarter of the work per image, so slower "
                         "code still trains several epochs in the budget)")
-    p.add_argument("--smoke", action="store_true",
+    p.add_argument("--smoke", action="store_true", default=None,
                    help="short real-data check: 45 s budget and batch 128 unless given, 2,000 "
                         "test images; fails unless test accuracy is clearly above chance "
                         f"(>= {100 * SMOKE_MIN_ACCURACY:.0f}%%)")
-    p.add_argument("--no-plots", action="store_true")
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
-                   help="threads of the reference layers' thread pool")
+    p.add_argument("--train-images", type=int, default=None,
+                   help="train on the first N training images only (quick checks; default all)")
+    p.add_argument("--test-images", type=int, default=None,
+                   help="evaluate on the first N test images only (default all; 2,000 with "
+                        "--smoke)")
+    p.add_argument("--no-plots", action="store_true", default=None)
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads of the reference layers' thread pool (default: all cores)")
     args = p.parse_args(argv)
-    if args.smoke and "--budget" not in " ".join(argv if argv is not None else sys.argv):
-        args.budget = 45.0
-    if args.batch is None:
-        args.batch = 128 if args.smoke else 512  # a short run learns more from more, smaller steps
-    args.widths = args.widths or DEFAULT_WIDTHS[args.impl]
+    given = {k for k in RUN_OPTIONS if getattr(args, k) is not None}
+    if args.resume:
+        _restore_run_options(args, given)
+    _fill_defaults(args)
     args.out = Path(args.out or REPO / "runs" / f"milestone-{args.impl}")
     return args
+
+
+def _fill_defaults(args) -> None:
+    args.impl = args.impl or os.environ.get("KATA_IMPL", "katas")
+    args.smoke = bool(args.smoke)
+    args.no_plots = bool(args.no_plots)
+    if args.budget is None:
+        args.budget = 45.0 if args.smoke else 600.0
+    if args.seed is None:
+        args.seed = 0
+    if args.batch is None:
+        args.batch = 128 if args.smoke else 512  # a short run learns more from more, smaller steps
+    if args.train_images is None:
+        args.train_images = 0   # all
+    if args.test_images is None:
+        args.test_images = 2000 if args.smoke else 0
+    if args.threads is None:
+        args.threads = os.cpu_count() or 1
+    args.widths = args.widths or DEFAULT_WIDTHS[args.impl]
+
+
+def _restore_run_options(args, given: set) -> None:
+    """Fill args from the run folder's run.json; an option given again must agree with it."""
+    out = Path(args.out) if args.out else REPO / "runs" / f"milestone-{args.impl or 'katas'}"
+    stored_path = out / RUN_FILE
+    if not stored_path.is_file():
+        raise SystemExit(f"--resume: {stored_path} not found, so there is no run to continue in "
+                         f"{out}. Give the --out folder of the interrupted run, or start a new "
+                         f"run without --resume.")
+    stored = json.loads(stored_path.read_text())
+    for key in RUN_OPTIONS:
+        if key not in stored:
+            continue
+        mine, theirs = getattr(args, key), stored[key]
+        if key in given and key not in MAY_CHANGE_ON_RESUME and _differs(key, mine, theirs):
+            raise SystemExit(f"--resume: the run in {out} was started with --{key.replace('_', '-')}"
+                             f" {theirs}, this command says {mine}. Leave it out to continue "
+                             f"the run as it started.")
+        if key not in given:
+            setattr(args, key, theirs)
+    args.out = str(out)
+
+
+def _differs(key, mine, theirs) -> bool:
+    if key == "widths":
+        return [int(w) for w in str(mine).split(",")] != [int(w) for w in str(theirs).split(",")]
+    return mine != theirs
+
+
+def save_run_options(args) -> None:
+    """OUT/run.json: the options this run started with (what --resume reads back)."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    stored = {key: getattr(args, key) for key in RUN_OPTIONS}
+    if stored["data_dir"] is not None:
+        stored["data_dir"] = str(Path(stored["data_dir"]).resolve())
+    _write_json(args.out / RUN_FILE, stored)
+    (args.out / "checkpoint.npz").unlink(missing_ok=True)  # an older run's: not this one
+
+
+def _write_json(path: Path, value) -> None:
+    """Written whole or not at all (a rename), so an interrupted run never leaves half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(value, indent=1) + "\n")
+    os.replace(tmp, path)
+
+
+def resume_commands(out: Path) -> list[str]:
+    """The two commands that continue the run in out, as a learner would type them."""
+    shown = _shown_path(out)
+    return [f"tox -e milestone -- --resume --out {shown}",
+            f"python -m milestone --resume --out {shown}"]
+
+
+def _shown_path(path: Path) -> str:
+    """path relative to the current folder when it lies inside it (tox runs in the repo)."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def reexec_with_tuned_environment(args) -> None:
@@ -81,7 +178,18 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if argv is None:
         reexec_with_tuned_environment(args)
+        block_sigint()   # before NumPy starts its threads: see interrupt.py
     sys.path.insert(0, str(REPO))
+
+    with Interrupt():   # from here on a Ctrl-C is honoured at the first training step
+        try:
+            return _run(args)
+        except KeyboardInterrupt:   # a second, deliberate Ctrl-C; or one during evaluation
+            print(_aborted_message(args.out), flush=True)
+            return 130
+
+
+def _run(args) -> int:
     from data.cifar10 import CifarError, load_cifar10
 
     from .blanks import check_blanks
@@ -106,17 +214,22 @@ def main(argv=None) -> int:
         return 2
     cfg = Config(impl=args.impl, budget=args.budget, seed=args.seed, batch=args.batch,
                  widths=tuple(int(w) for w in args.widths.split(",")), epochs=args.epochs,
-                 test_subset=2000 if args.smoke else 0, extras={"smoke": args.smoke})
+                 train_subset=args.train_images, test_subset=args.test_images,
+                 extras={"smoke": args.smoke})
+    if not args.resume:
+        save_run_options(args)
     result = train(cfg, pipeline, layers, data, args.out, args.resume)
     if not result:
-        return 130  # interrupted; checkpoint saved
+        print("Interrupted; nothing is lost. Continue the run with one of:\n  "
+              + "\n  ".join(resume_commands(args.out)), flush=True)
+        return 130
     metrics = result["metrics"]
+    _write_json(args.out / "history.json", {key: result["report"][key]
+                                            for key in ("history", "heldout")})
     if not args.no_plots:
         from .report import write_plots
         metrics["plots"] = write_plots(args.out, result["report"])
-    tmp = args.out / "metrics.json.tmp"
-    tmp.write_text(json.dumps(metrics, indent=1) + "\n")
-    os.replace(tmp, args.out / "metrics.json")
+    _write_json(args.out / "metrics.json", metrics)
     print(f"test accuracy {100 * metrics['test_accuracy']:.2f}% "
           f"(flip TTA {100 * metrics['test_accuracy_tta']:.2f}%) after {metrics['epochs']} epochs, "
           f"{metrics['images_per_second']:.0f} img/s, peak RSS {metrics['peak_rss_mb']:.0f} MB; "
@@ -126,6 +239,15 @@ def main(argv=None) -> int:
               f"(10%): something is broken")
         return 1
     return 0
+
+
+def _aborted_message(out: Path) -> str:
+    checkpoint = Path(out) / "checkpoint.npz"
+    if not checkpoint.is_file():
+        return "\nStopped before the first checkpoint: start the run again."
+    return ("\nStopped. The last checkpoint (saved at the last epoch boundary, or after training) "
+            f"is {_shown_path(checkpoint)}; continue from it with one of:\n  "
+            + "\n  ".join(resume_commands(out)))
 
 
 def _learner_loader_agrees(pipeline, data_dir, data) -> bool:

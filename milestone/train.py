@@ -16,6 +16,12 @@ then planned as a whole number of quarter-epochs that fits the remaining budget 
 so two runs with the same seed on the same machine plan the same run and give the same metrics
 (`--epochs N` pins it). If the machine slows down so much that the plan would overrun the budget
 by more than 10%, the remaining schedule is shortened (recorded as `replanned` in metrics.json).
+
+After every epoch the network is evaluated on a fixed slice of the test set (`heldout`, 1,000
+images; its time counts against the budget and the plan leaves room for it): the held-out curve
+of curves.png. The layer set is wrapped (`InstrumentedLayers`) to split each step's time by
+layer kind and to drop the layers' caches during evaluation; the time left is estimated from a
+smoothed step time (`StepClock`), so it counts down steadily.
 """
 
 from __future__ import annotations
@@ -24,7 +30,6 @@ import copy
 import json
 import os
 import resource
-import signal
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -32,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .instrument import InstrumentedLayers, StepClock
+from .interrupt import Interrupt
 from .network import Network
 
 LOOKAHEAD_EVERY = 5
@@ -58,6 +65,7 @@ class Config:
     train_subset: int = 0        # 0: all 50,000 training images
     test_subset: int = 0         # 0: all 10,000 test images
     log_every: int = 10          # steps between progress lines (history points: deterministic)
+    heldout: int = 1000          # test images evaluated after every epoch (0: none)
     extras: dict = field(default_factory=dict)
 
 
@@ -130,8 +138,9 @@ def save_checkpoint(path: Path, run: dict) -> None:
     for prefix in ("params", "state", "velocity", "slow"):
         _flatten(f"{prefix}/", run[prefix], arrays)
     arrays["perm"] = run["perm"]
-    meta = {k: run[k] for k in ("step", "total", "epoch", "batch_index", "train_seconds",
-                                "history", "replanned", "plan", "window")}
+    meta = {k: run.get(k) for k in ("step", "total", "epoch", "batch_index", "train_seconds",
+                                    "history", "heldout", "replanned", "plan", "window",
+                                    "clock", "timing")}
     meta["rng"] = run["rng"].bit_generator.state
     meta["config"] = asdict(run["cfg"])
     arrays["meta"] = np.array(json.dumps(meta, default=_json_default))
@@ -169,26 +178,6 @@ def _json_default(o):
 
 
 # ----------------------------------------------------------------------------- the run
-class Interrupt:
-    """First Ctrl-C: finish the current step, save a checkpoint, stop. Second: stop at once."""
-
-    def __init__(self):
-        self.requested = False
-
-    def __enter__(self):
-        self._old = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def _handle(self, signum, frame):
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-        print("\nCtrl-C: saving a checkpoint after this step (Ctrl-C again to abort)", flush=True)
-
-    def __exit__(self, *exc):
-        signal.signal(signal.SIGINT, self._old)
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -199,7 +188,8 @@ def _fmt_time(seconds: float) -> str:
 
 
 def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) -> dict:
-    """Plan, train (resumably), evaluate; returns the metrics dict (also written to out)."""
+    """Plan, train (resumably), evaluate. Returns {"metrics": ..., "report": ...}, or {} when
+    interrupted (a checkpoint is saved in out; train(..., resume=True) continues it)."""
     t_setup = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     ckpt_path = out / "checkpoint.npz"
@@ -210,51 +200,74 @@ def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) ->
     if cfg.test_subset:
         x_test, y_test = x_test[:cfg.test_subset], y_test[:cfg.test_subset]
     mean, std = pipeline.channel_stats(x_train)
-    net = Network(layers, widths=cfg.widths)
     steps_per_epoch = len(x_train) // cfg.batch
+    heldout = (pipeline.normalize(x_test[:cfg.heldout], mean, std), y_test[:cfg.heldout])
 
-    if resume:
-        if not ckpt_path.is_file():
-            raise SystemExit(f"--resume: no checkpoint at {ckpt_path}")
-        run = load_checkpoint(ckpt_path)
-        saved = Config(**{**run["config"], "widths": tuple(run["config"]["widths"])})
-        for key in ("impl", "seed", "batch", "widths", "train_subset"):
-            if getattr(saved, key) != getattr(cfg, key):
-                raise SystemExit(f"--resume: the checkpoint was made with {key}="
-                                 f"{getattr(saved, key)!r}, this run has {getattr(cfg, key)!r}")
-        cfg = Config(**{**asdict(saved), "budget": saved.budget})
-        run["cfg"] = cfg
-        print(f"resuming at step {run['step']}/{run['total']} "
-              f"({run['train_seconds']:.0f} s trained)", flush=True)
-    else:
-        rng = np.random.default_rng(cfg.seed)
-        whiten_src = pipeline.normalize(x_train[:5000], mean, std)
-        params, state = net.init(rng, whiten_src)
-        run = {"cfg": cfg, "params": params, "state": state, "velocity": {}, "rng": rng,
-               "step": 0, "epoch": 0, "batch_index": 0, "train_seconds": 0.0, "history": [],
-               "replanned": False, "perm": rng.permutation(len(x_train)), "window": []}
-        run["slow"] = Lookahead(params, state).slow
-        run["velocity"] = {k: np.zeros_like(v) for k, v in params.items()}
-        t0 = time.perf_counter()
-        plan = plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epoch)
-        run["train_seconds"] = time.perf_counter() - t0   # calibration counts against the budget
-        run["plan"] = plan
-        run["total"] = plan["total_steps"]
-    setup_seconds = time.perf_counter() - t_setup
-
-    la = Lookahead.__new__(Lookahead)
-    la.slow = run["slow"]
-    lrs, wds = hyperparameters(cfg, run["params"])
-    finished = _train_loop(cfg, pipeline, net, run, la, lrs, wds, x_train, y_train, mean, std,
-                           steps_per_epoch, ckpt_path)
+    with Interrupt() as interrupt:
+        if resume:
+            run = _resumed_run(cfg, ckpt_path)
+            cfg = run["cfg"]
+        else:
+            run = _new_run(cfg, pipeline, layers, x_train, mean, std)
+        instrumented = InstrumentedLayers(layers, run.get("timing"))
+        net = Network(instrumented.layers, widths=cfg.widths)
+        if not resume:
+            t0 = time.perf_counter()
+            plan = plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std,
+                            steps_per_epoch, interrupt)
+            run["train_seconds"] = time.perf_counter() - t0  # calibration counts in the budget
+            run["plan"], run["total"] = plan, plan["total_steps"]
+        setup_seconds = time.perf_counter() - t_setup
+        finished = _train_loop(cfg, pipeline, net, run, x_train, y_train, mean, std,
+                               steps_per_epoch, ckpt_path, interrupt, instrumented, heldout)
     if not finished:
         return {}
+    with Interrupt(immediate=True):   # nothing left to lose: the trained network is saved
+        return _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldout,
+                         instrumented, setup_seconds)
 
+
+def _new_run(cfg, pipeline, layers, x_train, mean, std) -> dict:
+    """A fresh run's state: initialized network, optimizer state, generator, data order."""
+    rng = np.random.default_rng(cfg.seed)
+    whiten_src = pipeline.normalize(x_train[:5000], mean, std)
+    params, state = Network(layers, widths=cfg.widths).init(rng, whiten_src)
+    run = {"cfg": cfg, "params": params, "state": state, "rng": rng,
+           "step": 0, "epoch": 0, "batch_index": 0, "train_seconds": 0.0, "history": [],
+           "heldout": [], "replanned": False, "perm": rng.permutation(len(x_train)),
+           "window": []}
+    run["slow"] = Lookahead(params, state).slow
+    run["velocity"] = {k: np.zeros_like(v) for k, v in params.items()}
+    return run
+
+
+def _resumed_run(cfg, ckpt_path) -> dict:
+    """The checkpointed run, with the configuration it was started with."""
+    if not ckpt_path.is_file():
+        raise SystemExit(f"--resume: no checkpoint at {ckpt_path}")
+    run = load_checkpoint(ckpt_path)
+    saved = Config(**{**run["config"], "widths": tuple(run["config"]["widths"])})
+    for key in ("impl", "seed", "batch", "widths", "train_subset"):
+        if getattr(saved, key) != getattr(cfg, key):
+            raise SystemExit(f"--resume: the checkpoint was made with {key}="
+                             f"{getattr(saved, key)!r}, this run has {getattr(cfg, key)!r}")
+    run["cfg"] = saved
+    run.setdefault("heldout", [])
+    print(f"resuming at step {run['step']}/{run['total']} "
+          f"({run['train_seconds']:.0f} s trained)", flush=True)
+    return run
+
+
+def _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldout, instrumented,
+              setup_seconds) -> dict:
+    """Test accuracy with and without flip TTA, the metrics, and what the pictures need."""
     t_eval = time.perf_counter()
     x_test_n = pipeline.normalize(x_test, mean, std)
-    acc, preds = pipeline.evaluate(net, run["params"], run["state"], x_test_n, y_test, 500, False)
-    acc_tta, preds_tta = pipeline.evaluate(net, run["params"], run["state"], x_test_n, y_test,
-                                           500, True)
+    with instrumented.evaluating():
+        acc, _ = pipeline.evaluate(net, run["params"], run["state"], x_test_n, y_test, 500, False)
+        acc_tta, preds_tta = pipeline.evaluate(net, run["params"], run["state"], x_test_n,
+                                               y_test, 500, True)
+    del x_test_n
     eval_seconds = time.perf_counter() - t_eval
     images = run["step"] * cfg.batch
     metrics = {
@@ -267,15 +280,68 @@ def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) ->
         "budget": cfg.budget, "batch": cfg.batch, "widths": list(cfg.widths),
         "replanned": run["replanned"],
         "final_train_loss": run["history"][-1]["loss"] if run["history"] else None,
+        "heldout_accuracy": [h["acc"] for h in run["heldout"]],
+        "heldout_seconds": round(sum(h["seconds"] for h in run["heldout"]), 1),
+        "step_seconds_by_kind": {k: round(v, 4) for k, v in instrumented.breakdown().items()},
         "setup_seconds": round(setup_seconds, 1), "eval_seconds": round(eval_seconds, 1),
         "threads": int(os.environ.get("KATA_THREADS", os.cpu_count() or 1)),
         "numpy": np.__version__, "python": sys.version.split()[0],
         "train_images": len(x_train), "test_images": len(x_test),
     }
     metrics.update(cfg.extras)
-    report = {"history": run["history"], "predictions": preds_tta, "labels": y_test,
-              "whiten_w": run["state"]["whiten_w"], "conv1_w": run["params"]["g1_conv1_w"]}
+    summary = instrumented.summary(learner=cfg.impl == "katas")
+    if summary:
+        print(summary, flush=True)
+    x_held, y_held = heldout
+    with instrumented.evaluating():
+        logits = _logits(net, run["params"], run["state"], x_held)
+        maps = feature_maps(net, run["params"], run["state"], x_held[:1])
+    report = {"history": run["history"], "heldout": run["heldout"],
+              "heldout_size": len(y_held), "predictions": preds_tta, "labels": y_test,
+              "heldout_images": x_test[:len(y_held)], "heldout_labels": y_held,
+              "heldout_logits": logits,
+              "feature_maps": maps,
+              "feature_image": x_test[0]}
     return {"metrics": metrics, "report": report}
+
+
+def _logits(net, params, state, x, batch: int = 500) -> np.ndarray:
+    """Eval-mode logits (N, 10) of normalized images x, in batches."""
+    return np.concatenate([net.forward(params, state, x[i:i + batch], False)[0]
+                           for i in range(0, len(x), batch)]) if len(x) else np.zeros((0, 10))
+
+
+class _Recorder:
+    """A layer set that keeps every activation (ReLU output) the network computes."""
+
+    def __init__(self, layers):
+        self._layers = layers
+        self.activations = []
+
+    def __getattr__(self, name):
+        fn = getattr(self._layers, name)
+        if not name.endswith("relu_forward"):
+            return fn
+
+        def recorded(*args, **kwargs):
+            out, cache = fn(*args, **kwargs)
+            self.activations.append(out)
+            return out, cache
+        return recorded
+
+
+def feature_maps(net, params, state, x_one) -> list:
+    """The activations after the whitening layer and after each conv group for one normalized
+    image x_one (1, 3, H, W): the last ReLU output at each spatial size, [(C, h, w), ...]."""
+    if not len(x_one):
+        return []
+    recorder = _Recorder(net.layers)
+    Network(recorder, widths=net.widths, bn_momentum=net.bn_momentum,
+            bn_eps=net.bn_eps).forward(params, state, x_one, False)
+    by_size = {}
+    for a in recorder.activations:
+        by_size[a.shape[2:]] = np.array(a[0])   # a later one of the same size replaces it
+    return list(by_size.values())
 
 
 def augmented_batch(pipeline, x_train, idx, mean, std, pad, rng):
@@ -284,8 +350,15 @@ def augmented_batch(pipeline, x_train, idx, mean, std, pad, rng):
     return pipeline.normalize(pipeline.random_crop_flip(x_train[idx], pad, rng), mean, std)
 
 
-def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epoch) -> dict:
-    """Time a few steps on a throwaway copy, then choose whole quarter-epochs that fit."""
+def heldout_seconds_estimate(step_seconds: float, batch: int, images: int) -> float:
+    """A forward pass is about a third of a training step's work (backward is two)."""
+    return step_seconds * images / batch / 3
+
+
+def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epoch,
+             interrupt=None) -> dict:
+    """Time a few steps on a throwaway copy, then choose whole quarter-epochs that fit (with
+    room for the held-out evaluation after each epoch)."""
     if cfg.epochs is not None:
         total = max(1, round(cfg.epochs * steps_per_epoch))
         return {"epochs": cfg.epochs, "total_steps": total, "step_seconds": None,
@@ -310,17 +383,22 @@ def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epo
             times[frozen].append(time.perf_counter() - t)
         if i == 0 and times[False][0] > cfg.budget / 20:   # very slow: stop measuring
             break
+        if interrupt is not None and interrupt.requested:  # Ctrl-C: plan from what we have
+            break
+    del params, state, velocity
     net.frozen = set()
     training = float(np.median(times[False][-timed:]))
     step_seconds = (training if not times[True] else cfg.whiten_bias_frac * training
                     + (1 - cfg.whiten_bias_frac) * float(np.median(times[True])))
     remaining = cfg.budget - (time.perf_counter() - t_start)
-    steps = cfg.margin * remaining / step_seconds
-    quarters = int(steps * QUARTER / steps_per_epoch)
+    heldout = heldout_seconds_estimate(step_seconds, cfg.batch, min(cfg.heldout, len(y_train)))
+    epoch_seconds = steps_per_epoch * step_seconds + heldout
+    quarters = int(cfg.margin * remaining / epoch_seconds * QUARTER)
     epochs = quarters / QUARTER
     total = round(epochs * steps_per_epoch)
-    if total < 1:  # less than a quarter epoch fits: train what fits
-        total, epochs = max(1, int(steps)), round(max(1, int(steps)) / steps_per_epoch, 4)
+    if total < 1:  # less than a quarter epoch fits: train what fits, then one held-out pass
+        steps = max(1, int(cfg.margin * (remaining - heldout) / step_seconds))
+        total, epochs = steps, round(steps / steps_per_epoch, 4)
     print(f"calibration: {step_seconds:.2f} s/step ({cfg.batch / step_seconds:.0f} img/s); "
           f"plan: {epochs:g} epochs = {total} steps of {cfg.batch} in about "
           f"{_fmt_time(total * step_seconds)} (budget {_fmt_time(remaining)} left)", flush=True)
@@ -328,62 +406,97 @@ def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epo
             "pinned": False}
 
 
-def _train_loop(cfg, pipeline, net, run, la, lrs, wds, x_train, y_train, mean, std,
-                steps_per_epoch, ckpt_path) -> bool:
+def _train_loop(cfg, pipeline, net, run, x_train, y_train, mean, std, steps_per_epoch,
+                ckpt_path, interrupt, instrumented, heldout) -> bool:
     """Train from run['step'] to run['total']; False if interrupted (a checkpoint is saved)."""
     params, state, velocity, rng = run["params"], run["state"], run["velocity"], run["rng"]
+    la = Lookahead.__new__(Lookahead)
+    la.slow = run["slow"]
+    lrs, wds = hyperparameters(cfg, params)
     total = run["total"]
     t_resume = time.perf_counter() - run["train_seconds"]
     window = run.setdefault("window", [])   # (loss, acc, seconds) since the last history point
     whiten_stop = int(cfg.whiten_bias_frac * total)
-    with Interrupt() as interrupt:
-        while run["step"] < total:
-            if run["batch_index"] >= steps_per_epoch:       # next epoch: new order
-                run["epoch"] += 1
-                run["batch_index"] = 0
-                run["perm"] = rng.permutation(len(x_train))
-                save_checkpoint(ckpt_path, run)
-            if interrupt.requested:
-                save_checkpoint(ckpt_path, run)
-                print(f"checkpoint saved to {ckpt_path}; continue with --resume", flush=True)
-                return False
-            step, b = run["step"], run["batch_index"]
-            t_step = time.perf_counter()
-            f = lr_factor(step, total, cfg)
-            if step >= whiten_stop:
-                net.frozen.add("whiten_b")
-            lr = {k: v * f if k not in net.frozen else 0.0 for k, v in lrs.items()}
-            idx = run["perm"][b * cfg.batch:(b + 1) * cfg.batch]
-            x = augmented_batch(pipeline, x_train, idx, mean, std, cfg.pad, rng)
-            loss, acc = pipeline.train_step(net, params, state, velocity, x, y_train[idx], lr,
-                                            cfg.momentum, wds, True, cfg.label_smoothing)
-            run["step"] += 1
-            run["batch_index"] += 1
-            if run["step"] % LOOKAHEAD_EVERY == 0:
-                la.update(params, state, 0.95 ** LOOKAHEAD_EVERY * (run["step"] / total) ** 3)
-            now = time.perf_counter()
-            run["train_seconds"] = now - t_resume
-            window.append((loss, acc, now - t_step))
-            if run["step"] % cfg.log_every == 0 or run["step"] in (1, total):
-                _log(run, window, cfg, steps_per_epoch)
-                window.clear()
-                total = _maybe_replan(run, cfg, total)
-        la.update(params, state, 1.0)                        # finish on the averaged weights
-    save_checkpoint(ckpt_path, run)
+    clock = StepClock(run.get("clock") or run["plan"].get("step_seconds"))
+    while run["step"] < total:
+        if run["batch_index"] >= steps_per_epoch:       # next epoch: new order
+            run["epoch"] += 1
+            run["batch_index"] = 0
+            run["perm"] = rng.permutation(len(x_train))
+            _save(ckpt_path, run, clock, instrumented)
+        if interrupt.requested:
+            _save(ckpt_path, run, clock, instrumented)
+            print(f"checkpoint saved at step {run['step']}/{total}: {ckpt_path}", flush=True)
+            return False
+        step, b = run["step"], run["batch_index"]
+        t_step = time.perf_counter()
+        f = lr_factor(step, total, cfg)
+        if step >= whiten_stop:
+            net.frozen.add("whiten_b")
+        lr = {k: v * f if k not in net.frozen else 0.0 for k, v in lrs.items()}
+        idx = run["perm"][b * cfg.batch:(b + 1) * cfg.batch]
+        instrumented.timing = True
+        x = augmented_batch(pipeline, x_train, idx, mean, std, cfg.pad, rng)
+        loss, acc = pipeline.train_step(net, params, state, velocity, x, y_train[idx], lr,
+                                        cfg.momentum, wds, True, cfg.label_smoothing)
+        instrumented.timing = False
+        run["step"] += 1
+        run["batch_index"] += 1
+        if run["step"] % LOOKAHEAD_EVERY == 0:
+            la.update(params, state, 0.95 ** LOOKAHEAD_EVERY * (run["step"] / total) ** 3)
+        now = time.perf_counter()
+        instrumented.add_step(now - t_step)
+        clock.add(now - t_step)
+        if run["step"] == total:
+            la.update(params, state, 1.0)               # finish on the averaged weights
+        if run["step"] % steps_per_epoch == 0 or run["step"] == total:
+            with instrumented.evaluating():
+                _heldout_point(net, run, heldout, steps_per_epoch)
+        run["train_seconds"] = time.perf_counter() - t_resume
+        window.append((loss, acc, now - t_step))
+        if run["step"] % cfg.log_every == 0 or run["step"] in (1, total):
+            _log(run, window, steps_per_epoch, clock, heldout)
+            window.clear()
+            total = _maybe_replan(run, cfg, total)
+    _save(ckpt_path, run, clock, instrumented)
+    if interrupt.requested:   # during the last step: trained and saved, evaluated on --resume
+        print(f"checkpoint saved after the last step: {ckpt_path}", flush=True)
+        return False
     return True
 
 
-def _log(run, window, cfg, steps_per_epoch) -> None:
+def _save(ckpt_path, run, clock, instrumented) -> None:
+    run["clock"], run["timing"] = clock.step_seconds, dict(instrumented.seconds)
+    save_checkpoint(ckpt_path, run)
+
+
+def _heldout_point(net, run, heldout, steps_per_epoch) -> None:
+    """Accuracy on the fixed held-out slice of the test set (eval mode), into run['heldout']."""
+    x, y = heldout
+    if not len(y):
+        return
+    t = time.perf_counter()
+    acc = float(np.mean(_logits(net, run["params"], run["state"], x).argmax(axis=1) == y))
+    run["heldout"].append({"step": run["step"], "epoch": round(run["step"] / steps_per_epoch, 3),
+                           "acc": round(acc, 4), "seconds": round(time.perf_counter() - t, 2)})
+
+
+def _log(run, window, steps_per_epoch, clock, heldout) -> None:
     loss = float(np.mean([w[0] for w in window]))
     acc = float(np.mean([w[1] for w in window]))
-    ips = cfg.batch * len(window) / sum(w[2] for w in window)
+    ips = run["cfg"].batch * len(window) / sum(w[2] for w in window)
     step, total = run["step"], run["total"]
-    left = (total - step) * cfg.batch / ips
+    epochs_left = int(total / steps_per_epoch) - int(step / steps_per_epoch)
+    per_heldout = (run["heldout"][-1]["seconds"] if run["heldout"] else
+                   heldout_seconds_estimate(clock.step_seconds or 0, run["cfg"].batch,
+                                            len(heldout[1])))
+    left = clock.left(total - step, max(0, epochs_left) * per_heldout)
     run["history"].append({"step": step, "epoch": round(step / steps_per_epoch, 3),
                            "loss": round(loss, 4), "acc": round(acc, 4),
                            "seconds": round(run["train_seconds"], 1)})
+    held = f" | held-out {100 * run['heldout'][-1]['acc']:5.1f}%" if run["heldout"] else ""
     print(f"step {step:5d}/{total} | epoch {step / steps_per_epoch:5.2f} | loss {loss:.3f} | "
-          f"acc {100 * acc:5.1f}% | {ips:5.0f} img/s | left {_fmt_time(left)}", flush=True)
+          f"acc {100 * acc:5.1f}%{held} | {ips:5.0f} img/s | left {_fmt_time(left)}", flush=True)
 
 
 def _maybe_replan(run, cfg, total) -> int:
