@@ -65,14 +65,16 @@ def softmax_cross_entropy_backward(dloss, cache):
 
 
 def sgd_step(params, grads, velocity, lr, momentum=0.0, weight_decay=0.0, nesterov=False):
-    """One SGD step with momentum and L2 weight decay, as torch.optim.SGD, IN PLACE.
+    """One SGD step with momentum and L2 weight decay, as torch.optim.SGD: params IN PLACE.
 
     params, grads, velocity: dicts of arrays with the same keys (velocity starts as zeros, or
     empty: a missing entry counts as zeros). `lr` and `weight_decay` are floats, or dicts giving
     a value per parameter name. For each parameter p with gradient g and velocity v:
         g = g + weight_decay * p;  v = momentum * v + g
         p -= lr * (g + momentum * v) if nesterov else lr * v
-    Updates params[k] and velocity[k] in place (same array objects); never modifies grads.
+    Updates params[k] in place (the same array objects: the caller and the checkpoints hold
+    them); afterwards velocity[k] holds the new velocity (updated in place or a new array: the
+    caller reads it from the dict). Never modifies grads.
     """
     raise NotImplementedError("sgd_step: see katas/topic17_cifar10_from_scratch/README.md")
 

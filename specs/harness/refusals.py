@@ -67,8 +67,9 @@ def _expect_own_message(function, err, situation, advice, numbers) -> None:
     message = str(err).strip() or "(no message)"
     if is_numpy_error(err):
         fail(f"{function} with {situation} raised NumPy's own ValueError from deeper in the "
-             f"computation ({message!r}), not a check of yours. That is luck: other wrong shapes "
-             f"broadcast silently. Check the arguments first and raise ValueError yourself: "
+             f"computation ({message!r}), not a check of yours. That is luck: NumPy stops only "
+             f"some wrong inputs (others broadcast silently), and its message names arrays the "
+             f"caller never made. Check the arguments first and raise ValueError yourself: "
              f"{advice}")
     missing = [n for n in dict.fromkeys(numbers) if not names_number(message, n)]
     if missing:

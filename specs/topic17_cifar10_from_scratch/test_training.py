@@ -85,6 +85,10 @@ def test_sgd_step_matches_pytorch(case):
             if params[k] is not originals[k]:
                 fail("sgd_step should update each parameter array in place (p -= ...), not "
                      "put a new array in the dict: the caller's references must see the update.")
+            if c["momentum"] and not isinstance(velocity.get(k), np.ndarray):
+                fail(f"sgd_step (momentum={c['momentum']}) left no velocity[{k!r}] in the dict "
+                     f"it was given (empty at the first step). Store each parameter's velocity "
+                     f"there: the caller keeps it between steps and saves it in checkpoints.")
             expect_close(params[k], c[f"{k}_{step + 1}"],
                          f"sgd_step(momentum={c['momentum']}, weight_decay={c['weight_decay']}, "
                          f"nesterov={c['nesterov']}, lr={c['lr']}): params[{k!r}] after step "
@@ -102,6 +106,9 @@ def test_sgd_step_leaves_grads_alone_and_keeps_float32():
         fail("sgd_step modified grads: add weight decay into a new array (g = grad + wd * p).")
     expect_dtype(params["w"], np.float32, "sgd_step: params['w']")
     expect_dtype(velocity["w"], np.float32, "sgd_step: velocity['w']")
+    expect_close(velocity["w"], np.full((2, 3), 0.51), "sgd_step: velocity['w'] after one step "
+                 "from zeros (momentum 0.9, weight_decay 1e-2, p = 1, g = 0.5)", rtol=1e-6,
+                 reference="v = momentum * v + (g + weight_decay * p), the dict's new entry")
 
 
 # ----------------------------------------------------------------------------- train_step
