@@ -44,6 +44,8 @@ def random_crop_flip(x, pad, rng):
 
     x: (N, C, H, W); pad: int >= 0; rng: np.random.Generator, the only source of randomness
     (same generator state -> same output). Returns a new array, same shape and dtype as x.
+    Fixed: per image, a row and a column offset each uniform over 0..2*pad and a fair flip, all
+    independent. Free: the order of the draws (no spec compares batches with the reference's).
     """
     raise NotImplementedError("random_crop_flip: see katas/topic17_cifar10_from_scratch/README.md")
 
