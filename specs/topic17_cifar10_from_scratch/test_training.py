@@ -111,6 +111,24 @@ def test_sgd_step_leaves_grads_alone_and_keeps_float32():
                  reference="v = momentum * v + (g + weight_decay * p), the dict's new entry")
 
 
+@pytest.mark.fixture
+def test_sgd_step_takes_per_parameter_weight_decay():
+    """weight_decay as a dict (the milestone's): each parameter gets its own, as if sgd_step had
+    been called on it alone with that float (the float path is checked against PyTorch above)."""
+    rng = np.random.default_rng(11)
+    start = {"w": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
+    grads = {"w": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
+    lrs, decays = {"w": 0.1, "b": 0.4}, {"w": 0.05, "b": 0.0}
+    together = {k: v.copy() for k, v in start.items()}
+    pipe.call("sgd_step", together, grads, {}, lrs, 0.9, decays, True)
+    for k in start:
+        alone = {k: start[k].copy()}
+        pipe.call("sgd_step", alone, {k: grads[k]}, {}, lrs[k], 0.9, decays[k], True)
+        expect_close(together[k], alone[k], f"sgd_step(weight_decay={decays}): params[{k!r}]",
+                     rtol=1e-10, reference=f"sgd_step on {k!r} alone with weight_decay="
+                     f"{decays[k]} (a dict gives each parameter its own value)")
+
+
 # ----------------------------------------------------------------------------- train_step
 class LinearNet:
     """logits = x @ w + b: a network small enough to check by hand (state is unused)."""
