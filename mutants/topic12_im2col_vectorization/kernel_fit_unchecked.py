@@ -14,15 +14,8 @@ both are negative, not at all. Compare the kernel's span with the padded input f
 ValueError naming both sizes."""
 
 
-def _pair(value):
-    return (int(value[0]), int(value[1])) if isinstance(value, (tuple, list)) else (int(value),) * 2
-
-
 def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = map(_pair, (kernel_size, stride, padding, dilation))
-    n, c, h, w = x.shape
-    ho = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    wo = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-    if ho < 1 or wo < 1:
-        np.empty((n, c, kh, kw, ho, 1))  # where a learner's buffer would be allocated
-    return ref.im2col(x, kernel_size, stride, padding, dilation)
+    try:
+        return ref.im2col(x, kernel_size, stride, padding, dilation)
+    except ValueError:  # where the reference checks, this version allocates with Hout < 0
+        return np.empty((x.shape[0], x.shape[1], -1))
