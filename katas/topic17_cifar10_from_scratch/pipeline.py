@@ -94,6 +94,6 @@ def evaluate(net, params, state, x, y, batch_size=1000, flip_tta=False):
     """Accuracy of the network (eval mode) on (x, y), in batches of at most batch_size.
 
     With flip_tta, each image's logits are the mean of the logits for it and its left-right
-    mirror. Returns (accuracy as a Python float, predicted labels int64 (N,)).
+    mirror. Returns (accuracy as a Python float, predicted labels (N,) of an integer dtype).
     """
     raise NotImplementedError("evaluate: see katas/topic17_cifar10_from_scratch/README.md")

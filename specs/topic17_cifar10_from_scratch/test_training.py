@@ -199,6 +199,9 @@ def test_evaluate_batches_and_returns_predictions():
         fail("evaluate should return (accuracy, predictions).")
     acc, pred = result
     expect_shape(np.asarray(pred), (25,), "evaluate: predictions")
+    if not np.issubdtype(np.asarray(pred).dtype, np.integer):
+        fail(f"evaluate: predictions should be integer labels (argmax of the logits), got dtype "
+             f"{np.asarray(pred).dtype}.")
     sizes = [n for _, n in net.calls]
     if any(train for train, _ in net.calls):
         fail("evaluate should call net.forward(..., train=False): eval mode (running BN stats).")
