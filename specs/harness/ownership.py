@@ -46,10 +46,11 @@ def expect_owned_gradients(function: str, grads: Mapping[str, Any], args: tuple 
 
 
 def _named_arguments(args: tuple, kwargs: Mapping[str, Any]) -> Iterator[tuple[str, np.ndarray]]:
-    """The array arguments of a backward call; the first positional one is `dout`."""
+    """The array arguments of a backward call: `dout`, then (usually) `cache`."""
+    names = ("dout", "cache")
     for i, value in enumerate(args):
         if isinstance(value, np.ndarray):
-            yield ("dout" if i == 0 else f"argument {i + 1}"), value
+            yield (names[i] if i < len(names) else f"argument {i + 1}"), value
     yield from ((k, v) for k, v in kwargs.items() if isinstance(v, np.ndarray))
 
 

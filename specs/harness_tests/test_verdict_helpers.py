@@ -82,6 +82,8 @@ def test_owned_gradients():
     view = {"dx": dout[:, :2]}
     assert "view of its argument `dout`" in _verdict(
         lambda: expect_owned_gradients("g", view, (dout,)))
+    cache = np.ones((2, 3))
+    assert "`cache`" in _verdict(lambda: expect_owned_gradients("g", {"dx": cache}, (dout, cache)))
     keyword = {"dx": dout.reshape(3, 2)}
     assert "`dout`" in _verdict(lambda: expect_owned_gradients("g", keyword, (), {"dout": dout}))
     shared = np.zeros(6)
