@@ -21,12 +21,14 @@ import numpy as np
 from .kata import Kata, fail
 
 _NUMPY_DIR = Path(np.__file__).resolve().parent
-# How NumPy (and einsum/matmul) word a shape error: a learner's own message never reads so.
+# How NumPy (and matmul, einsum) word a shape error, specific enough that a learner's own message
+# ("cannot reshape 6 channels into 4 groups") is not mistaken for one.
 _NUMPY_WORDING = re.compile(
-    r"could not be broadcast|could not broadcast|cannot reshape|shapes .* not aligned|"
-    r"mismatch in its core dimension|operands could not|non-broadcastable|"
-    r"einstein sum subscript|size \d+ is different from|all the input array dimensions|"
-    r"negative dimensions are not allowed|zero-size array|setting an array element",
+    r"cannot reshape array of size|operands could not be broadcast together|"
+    r"could not broadcast input array from shape|shapes \(.*\) and \(.*\) not aligned|"
+    r"mismatch in its core dimension|non-broadcastable output operand|einstein sum subscripts|"
+    r"negative dimensions are not allowed|zero-size array to reduction operation|"
+    r"setting an array element with a sequence|all the input array dimensions",
     re.IGNORECASE)
 
 

@@ -65,6 +65,7 @@ def test_numpy_own_error_is_not_a_refusal():
     # the same words raised by hand are still NumPy's wording
     worded = ValueError("operands could not be broadcast together with shapes (6,) (4,)")
     assert is_numpy_error(worded)
+    assert not is_numpy_error(ValueError("cannot reshape 6 channels into 4 groups"))
 
 
 def test_no_refusal_and_other_errors_are_named():
