@@ -3,7 +3,10 @@
 A mutant is `mutants/<topic>/<name>.py`: its docstring's first line says what it breaks, its
 MODULE names the topic module it replaces, and it usually imports the reference and overrides
 one function. A mutant survives when the topic's specs all pass against it: that is a hole in
-the specs, and this script fails.
+the specs, and this script fails. The other way round, `mutants/valid/<topic>/<name>.py` are
+correct implementations written differently from the reference (another random-number order,
+a textbook loop over kernel offsets): every spec must accept them, or a spec is rejecting
+correct code, and this script fails too.
 
     python mutants/run.py                  # every topic
     python mutants/run.py topic11_conv2d_sliding_window
@@ -33,6 +36,12 @@ def find_mutants(topics: list[str]) -> list[Path]:
     return [p for f in folders for p in sorted(f.glob("*.py")) if p.name != "__init__.py"]
 
 
+def find_valid(topics: list[str]) -> list[Path]:
+    """The correct alternatives (mutants/valid/<topic>/*.py) of the chosen topics."""
+    pattern = [f"{t}/*.py" for t in topics] if topics else ["topic*/*.py"]
+    return sorted(p for pat in pattern for p in (MUTANTS / "valid").glob(pat))
+
+
 def what_it_breaks(path: Path) -> str:
     doc = ast.get_docstring(ast.parse(path.read_text())) or "(no docstring)"
     return doc.strip().splitlines()[0]
@@ -57,9 +66,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     mutants = find_mutants(args.topics)
+    valid = find_valid(args.topics)
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(run_specs, mutants))
+        valid_results = list(pool.map(run_specs, valid))
     survivors = 0
     for mutant, (code, detail) in zip(mutants, results):
         if code == PYTEST_FAILED:
@@ -69,9 +80,17 @@ def main(argv=None) -> int:
         else:
             verdict, survivors = f"ERROR (pytest exit {code}): {detail}", survivors + 1
         print(f"{mutant.parent.name}/{mutant.stem}: {what_it_breaks(mutant)}\n    {verdict}")
-    print(f"{len(mutants) - survivors} of {len(mutants)} broken implementations rejected "
+    rejected_valid = 0
+    for alternative, (code, detail) in zip(valid, valid_results):
+        if code != 0:
+            rejected_valid += 1
+        verdict = "accepted" if code == 0 else f"REJECTED, though correct, by {detail}"
+        print(f"valid/{alternative.parent.name}/{alternative.stem}: "
+              f"{what_it_breaks(alternative)}\n    {verdict}")
+    print(f"{len(mutants) - survivors} of {len(mutants)} broken implementations rejected, "
+          f"{len(valid) - rejected_valid} of {len(valid)} correct alternatives accepted "
           f"in {time.perf_counter() - start:.1f} s")
-    return 1 if survivors or not mutants else 0
+    return 1 if survivors or rejected_valid or not mutants else 0
 
 
 if __name__ == "__main__":

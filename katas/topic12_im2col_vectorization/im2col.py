@@ -26,7 +26,9 @@ def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
     one row per output position, rows ordered (n, i, j) row-major, columns ordered (c, p, q):
     channel first, then kernel row p, then kernel column q.
 
-    Keep x's dtype and never modify x.
+    Keep x's dtype and never modify x. No Python loop over output positions (loop over the
+    KH*KW kernel offsets). Raises ValueError, naming the kernel's span dh*(KH-1)+1 and the input
+    size, when the kernel does not fit the padded input (Hout or Wout < 1).
     """
     raise NotImplementedError("im2col: see katas/topic12_im2col_vectorization/README.md")
 
@@ -40,7 +42,8 @@ def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1):
     - kernel_size, stride, padding, dilation: as given to im2col.
 
     Returns an array of shape x_shape. A pixel covered by several windows receives the SUM of
-    their entries; entries that fall in the padding are dropped.
+    their entries; entries that fall in the padding are dropped. No Python loop over output
+    positions (loop over the KH*KW kernel offsets).
     """
     raise NotImplementedError("col2im: see katas/topic12_im2col_vectorization/README.md")
 
@@ -59,6 +62,8 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     - cache: whatever conv2d_backward needs (your choice; the specs never look inside).
 
     No Python loop over output positions: build the columns with im2col, multiply once.
+    Raises ValueError, naming both channel counts, when w.shape[1] != C (and im2col's when the
+    kernel does not fit).
     """
     raise NotImplementedError("conv2d_forward: see katas/topic12_im2col_vectorization/README.md")
 
@@ -70,6 +75,7 @@ def conv2d_backward(dout, cache):
     - dout: (N, F, Hout, Wout) upstream gradient.
     - cache: what your conv2d_forward returned.
 
-    Returns (dx, dw, db) shaped like x (N, C, H, W), w (F, C, KH, KW) and b (F,).
+    Returns (dx, dw, db) shaped like x (N, C, H, W), w (F, C, KH, KW) and b (F,): new,
+    writable arrays (never a view of dout). No Python loop over output positions.
     """
     raise NotImplementedError("conv2d_backward: see katas/topic12_im2col_vectorization/README.md")

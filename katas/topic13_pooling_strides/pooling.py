@@ -90,6 +90,7 @@ def global_avgpool_backward(dout, cache):
     - dout: (N, C) upstream gradient.
     - cache: what your global_avgpool_forward returned.
 
-    Returns dx (N, C, H, W).
+    Returns dx (N, C, H, W), an array of its own (np.broadcast_to's read-only view is not:
+    copy it).
     """
     raise NotImplementedError("global_avgpool_backward: see katas/topic13_pooling_strides/README.md")

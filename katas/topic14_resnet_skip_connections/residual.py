@@ -46,6 +46,7 @@ def batchnorm2d_forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-
     - momentum, eps: as in torch.nn.functional.batch_norm.
 
     Returns (out, cache): out (N, C, H, W) with x's dtype; cache for batchnorm2d_backward.
+    Raises ValueError, saying what m = N*H*W is, in train mode when m == 1 (no batch variance).
     """
     raise NotImplementedError(
         "batchnorm2d_forward: see katas/topic14_resnet_skip_connections/README.md")
@@ -81,6 +82,9 @@ def residual_block_forward(x, params, state, stride=1, train=True):
     - train: passed to every batch normalization.
 
     Returns (out, cache): out (N, C_out, Hout, Wout), Hout = (H - 1) // stride + 1, likewise Wout.
+    Raises ValueError when the shape changes (stride != 1 or C_in != C_out, C_out =
+    conv1_w.shape[0]) and params has no proj_w: your own check, before the addition, its message
+    naming what changes (C_in and C_out, the stride). NumPy's broadcasting does not count.
     """
     raise NotImplementedError(
         "residual_block_forward: see katas/topic14_resnet_skip_connections/README.md")

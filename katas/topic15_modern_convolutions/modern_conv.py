@@ -28,6 +28,10 @@ def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1, groups=1):
     Returns (out, cache):
     - out: (N, F, Hout, Wout), Hout = (H + 2*ph - dh*(KH-1) - 1) // sh + 1, Wout likewise.
     - cache: whatever conv2d_backward needs (your choice; the specs never look inside).
+
+    Raises ValueError, from your own checks and naming the numbers, when groups does not divide
+    C and F (name C, F and groups), when w.shape[1] != C // groups (name both), and when the
+    dilated kernel does not fit the padded input (name its span and the input size).
     """
     raise NotImplementedError(f"conv2d_forward: see {TOPIC}")
 
@@ -48,6 +52,7 @@ def depthwise_conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
     Returns (out, cache), out (N, C, Hout, Wout).
 
     No Python loop over channels or output positions: loop over the KH*KW kernel taps only.
+    Raises ValueError naming C and w's shape when w is not (C, 1, KH, KW).
     """
     raise NotImplementedError(f"depthwise_conv2d_forward: see {TOPIC}")
 
@@ -65,6 +70,7 @@ def pointwise_conv2d_forward(x, w, b):
 
     Inputs: x (N, C, H, W), w (F, C, 1, 1), b (F,).
     Returns (out, cache), out (N, F, H, W).
+    Raises ValueError naming both channel counts when w.shape[1] != C.
     """
     raise NotImplementedError(f"pointwise_conv2d_forward: see {TOPIC}")
 
@@ -103,6 +109,7 @@ def conv2d_cost(c_in, c_out, kernel_size, input_hw, stride=1, padding=0, dilatio
 
     kernel_size, input_hw, stride, padding, dilation: int or (h, w) pair.
     Returns {"params": int, "macs": int}. Bias additions are not multiply-adds: do not count them.
+    Raises ValueError naming c_in, c_out and groups when groups does not divide both.
     """
     raise NotImplementedError(f"conv2d_cost: see {TOPIC}")
 

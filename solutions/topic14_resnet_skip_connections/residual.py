@@ -58,8 +58,8 @@ def batchnorm2d_forward(x, gamma, beta, state, train=True, momentum=BN_MOMENTUM,
     if train:
         m = x.shape[0] * x.shape[2] * x.shape[3]
         if m < 2:
-            raise ValueError("batch normalization in train mode needs more than one value "
-                             "per channel (N*H*W > 1)")
+            raise ValueError(f"batch normalization in train mode needs more than one value "
+                             f"per channel: N*H*W = {m} for x of shape {x.shape}")
         mean = x.mean(axis=CHANNEL_AXES)
         var = x.var(axis=CHANNEL_AXES)  # biased: this is what normalizes the batch
         state["running_mean"] = (1 - momentum) * state["running_mean"] + momentum * mean

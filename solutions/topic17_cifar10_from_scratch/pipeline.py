@@ -72,6 +72,8 @@ def random_crop_flip(x, pad, rng):
 
     x: (N, C, H, W); pad: int >= 0; rng: np.random.Generator, the only source of randomness
     (same generator state -> same output). Returns a new array, same shape and dtype as x.
+    Fixed: per image, a row and a column offset each uniform over 0..2*pad and a fair flip, all
+    independent. Free: the order of the draws (no spec compares batches with the reference's).
     """
     n, _, h, w = x.shape
     dy = rng.integers(0, 2 * pad + 1, n)
@@ -110,14 +112,16 @@ def softmax_cross_entropy_backward(dloss, cache):
 
 # ----------------------------------------------------------------------------- optimizer
 def sgd_step(params, grads, velocity, lr, momentum=0.0, weight_decay=0.0, nesterov=False):
-    """One SGD step with momentum and L2 weight decay, as torch.optim.SGD, IN PLACE.
+    """One SGD step with momentum and L2 weight decay, as torch.optim.SGD: params IN PLACE.
 
     params, grads, velocity: dicts of arrays with the same keys (velocity starts as zeros, or
     empty: a missing entry counts as zeros). `lr` and `weight_decay` are floats, or dicts giving
     a value per parameter name. For each parameter p with gradient g and velocity v:
         g = g + weight_decay * p;  v = momentum * v + g
         p -= lr * (g + momentum * v) if nesterov else lr * v
-    Updates params[k] and velocity[k] in place (same array objects); never modifies grads.
+    Updates params[k] in place (the same array objects: the caller and the checkpoints hold
+    them); afterwards velocity[k] holds the new velocity (updated in place or a new array: the
+    caller reads it from the dict). Never modifies grads.
     """
     for name, p in params.items():
         rate = lr[name] if isinstance(lr, dict) else lr

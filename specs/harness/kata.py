@@ -123,13 +123,15 @@ class Kata:
         """
         result = self.call(name, *args, **kwargs)
         if len(grads) == 1 and isinstance(result, np.ndarray):
-            return (result,)
+            result = (result,)
         if not (isinstance(result, tuple) and len(result) == len(grads)):
             fail(f"{name} should return {len(grads)} gradient(s) ({', '.join(grads)}); "
                  f"it returned {_describe(result)}.")
         for grad_name, grad in zip(grads, result):
             if not isinstance(grad, np.ndarray):
                 fail(f"{name}: the gradient {grad_name} should be a NumPy array, got {_describe(grad)}.")
+        from .ownership import expect_owned_gradients  # here: ownership imports this module
+        expect_owned_gradients(name, dict(zip(grads, result)), args, kwargs)
         return result
 
     def _guarded(self, name, fn, args, kwargs, time_limit):

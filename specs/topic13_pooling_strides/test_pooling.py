@@ -22,6 +22,7 @@ from specs.harness.cases import (
     random_array,
     require_case,
 )
+from specs.harness.loops import expect_no_loop_over
 
 TOPIC = "topic13_pooling_strides"
 pool = Kata(TOPIC, "pooling")
@@ -177,6 +178,37 @@ TIE_CASES = {
          [3, 4, 0],
          [0, 0, 0]]),
 }
+
+
+# The loop rule: grow the output from 3x3 to 15x15 positions (3x3 windows, stride 2, padding
+# 1); a loop over the window's 9 offsets runs the same lines at both sizes.
+WHY_NO_POSITION_LOOP = (
+    "Why it matters: Topic 17 trains with your pooling on batches of 512x64x32x32: with a loop "
+    "over the window's offsets a call takes a fraction of a second, with a loop over output "
+    "positions minutes (see the brief's \"Vectorizing\" section; on Topic 12's bench a loop "
+    "over positions took 202 ms where the vectorized reference took 45 ms). Loop over the KH*KW "
+    "offsets (p, q): each is one strided slice covering every window at once.")
+
+
+def _loop_call(function, size):
+    """The call to count for `function` on (2, 2, H, H) with H giving a size x size output."""
+    h = 2 * size - 1            # 3x3 windows, stride 2, padding 1: Hout = (h + 2 - 3) // 2 + 1
+    x = _well_separated((2, 2, h, h), seed=size)
+    op = function.split("_")[0]
+    if function.endswith("forward"):
+        return lambda: pool.forward(function, x, 3, 2, 1)
+    out, cache = pool.forward(f"{op}_forward", x, 3, 2, 1)
+    dout = random_array(np.random.default_rng(size), out.shape)
+    return lambda: pool.backward(function, dout, cache, grads=("dx",))
+
+
+@pytest.mark.shape
+@pytest.mark.parametrize("function", [f"{op}_{way}" for op in WINDOWED
+                                      for way in ("forward", "backward")])
+def test_no_python_loop_over_output_positions(function):
+    expect_no_loop_over(function, lambda size: _loop_call(function, size), 3,
+                        [(15, "the output grew from 3x3 to 15x15 positions",
+                          "output positions (or rows of them)")], WHY_NO_POSITION_LOOP)
 
 
 def _plane(rows):

@@ -6,6 +6,7 @@ import numpy as np
 
 from specs.harness import Kata, check_finite, expect_close, expect_shape, fail
 from specs.harness.cases import fixture_params
+from specs.harness.refusals import expect_refusal
 
 TOPIC = "topic14_resnet_skip_connections"
 residual = Kata(TOPIC, "residual")
@@ -114,15 +115,7 @@ def expect_grads_dict(grads, params: dict, function: str) -> dict:
 
 
 def expect_value_error(function: str, args: tuple, kwargs: dict, situation: str,
-                       advice: str) -> None:
-    """`function(*args, **kwargs)` must raise ValueError (PyTorch refuses the same input)."""
-    try:
-        residual.function(function)(*args, **kwargs)
-    except ValueError:
-        return
-    except NotImplementedError:
-        residual.call(function, *args, **kwargs)  # fails with the harness's usual line
-    except Exception as err:
-        fail(f"{function} with {situation} raised {type(err).__name__}: {err}. Raise ValueError "
-             f"instead: {advice}")
-    fail(f"{function} with {situation} returned without complaint. Raise ValueError: {advice}")
+                       advice: str, numbers: tuple[int, ...] = ()) -> None:
+    """`function(*args, **kwargs)` must raise the learner's own ValueError naming `numbers`
+    (PyTorch refuses the same input; NumPy's own broadcasting error is luck, not a check)."""
+    expect_refusal(residual, function, args, kwargs, situation, advice, numbers)

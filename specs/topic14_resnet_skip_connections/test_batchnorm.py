@@ -152,7 +152,8 @@ def test_train_mode_refuses_one_value_per_channel():
     expect_value_error("batchnorm2d_forward", (x, gamma, beta, state), {"train": True},
                        "train=True and x of shape (1, 3, 1, 1)",
                        "with one value per channel there is no batch variance to normalize by, "
-                       "and the unbiased one divides by m - 1 = 0. Check N * H * W > 1 first.")
+                       "and the unbiased one divides by m - 1 = 0. Check N * H * W > 1 first "
+                       "and say what N * H * W is.", numbers=(1,))
 
 
 @pytest.mark.gradient

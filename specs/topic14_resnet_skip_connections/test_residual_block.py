@@ -12,6 +12,7 @@ import pytest
 
 from specs.harness import expect_close, expect_dtype, expect_shape, fail, numerical_gradient
 from specs.harness.cases import case_id, conv_output_size, require_case
+from specs.harness.ownership import expect_owned_gradients
 
 from .support import (
     STATS,
@@ -86,7 +87,10 @@ def backward(dout, cache, params):
     if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], np.ndarray)):
         fail("residual_block_backward should return (dx, grads): dx an array, grads a dict.")
     dx, grads = result
-    return dx, expect_grads_dict(grads, params, "residual_block_backward")
+    grads = expect_grads_dict(grads, params, "residual_block_backward")
+    expect_owned_gradients("residual_block_backward",
+                           {"dx": dx, **{f"grads[{k!r}]": v for k, v in grads.items()}}, (dout,))
+    return dx, grads
 
 
 def _what(stride, train=True, projection=False):
@@ -172,17 +176,35 @@ def test_inputs_and_state_rules(train):
         watch.expect_untouched(state, _what(2, train, True))
 
 
-@pytest.mark.parametrize("c_out, stride", [(3, 1), (2, 2)], ids=["channels", "stride"])
-def test_shape_change_without_projection_is_refused(c_out, stride):
+# (N, C_in, H, W), C_out, stride: each shape change without a projection. NumPy would refuse the
+# first two by itself (by luck); it broadcasts the last two silently (1 channel onto 3; a 1x1
+# output onto the 2x2 input), so only the block's own check catches them.
+MISSING_PROJECTION = [
+    ((2, 2, 4, 4), 3, 1),
+    ((2, 2, 4, 4), 2, 2),
+    ((2, 1, 4, 4), 3, 1),
+    ((2, 3, 2, 2), 3, 2),
+]
+
+
+@pytest.mark.parametrize("x_shape, c_out, stride", MISSING_PROJECTION,
+                         ids=["channels", "stride", "one-channel-broadcasts", "stride-2x2-broadcasts"])
+def test_shape_change_without_projection_is_refused(x_shape, c_out, stride):
     """The identity cannot be added when the shape changes: no silent broadcasting, no cropping."""
-    params, state = random_block(2, c_out, 1)
+    c_in = x_shape[1]
+    params, state = random_block(c_in, c_out, 1)
     params = {k: v for k, v in params.items() if not k.startswith("proj")}
     state = {k: v for k, v in state.items() if k != "proj_bn"}
-    x = np.random.default_rng(1).standard_normal((2, 2, 4, 4))
+    x = np.random.default_rng(1).standard_normal(x_shape)
+    changed = ([c_in, c_out] if c_in != c_out else []) + ([stride] if stride != 1 else [])
     expect_value_error("residual_block_forward", (x, params, state), {"stride": stride},
-                       f"2 -> {c_out} channels, stride {stride} and no proj_w in params",
-                       "the identity shortcut needs the block to keep the shape; a block that "
-                       "changes it needs the projection (proj_w, proj_bn_gamma, proj_bn_beta).")
+                       f"x of shape {x_shape}, {c_in} -> {c_out} channels, stride {stride} and "
+                       f"no proj_w in params",
+                       f"before adding the shortcut, check whether the block changes the shape "
+                       f"(stride != 1 or C_in != C_out, with C_out = conv1_w.shape[0]); if it "
+                       f"does and params has no proj_w, raise ValueError naming what changes "
+                       f"(C_in and C_out, the stride: here {', '.join(map(str, changed))}).",
+                       numbers=changed)
 
 
 @pytest.mark.gradient

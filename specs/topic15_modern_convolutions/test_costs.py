@@ -94,7 +94,7 @@ def test_receptive_field_by_hand(layers, expected):
 @pytest.mark.rules
 def test_conv2d_cost_refuses_groups_that_do_not_divide():
     expect_value_error("conv2d_cost", (6, 8, 3, 10), {"groups": 4}, "c_in=6 and groups=4",
-                       "groups must divide c_in and c_out; name the numbers.")
+                       "groups must divide c_in and c_out; name the numbers.", numbers=(6, 4))
 
 
 @pytest.mark.fixture

@@ -9,6 +9,7 @@ import pytest
 
 from specs.harness import expect_close, expect_shape, fail
 from specs.harness.cases import case_id, output_size_formula, require_case
+from specs.harness.loops import python_lines_run
 from specs.topic15_modern_convolutions.common import (
     arrays,
     expect_dtypes,
@@ -18,7 +19,6 @@ from specs.topic15_modern_convolutions.common import (
     gradient_check,
     modern,
     out_hw,
-    python_lines_run,
     settings_label,
 )
 
@@ -106,11 +106,13 @@ def test_mismatched_weights_are_refused():
     x, w, b = _depthwise_inputs((2, 3, 5, 5), (3, 3))
     expect_value_error("depthwise_conv2d_forward", (x, w[:2], b[:2]), {},
                        "x with 3 channels and w of shape (2, 1, 3, 3)",
-                       "w must be (C, 1, KH, KW): one filter per channel.")
+                       "w must be (C, 1, KH, KW): one filter per channel. Name C and w's "
+                       "filter count.", numbers=(3, 2))
     x, w, b = _pointwise_inputs((2, 3, 4, 4), 2)
     expect_value_error("pointwise_conv2d_forward", (x[:, :2], w, b), {},
                        "x with 2 channels and w of shape (2, 3, 1, 1)",
-                       "w must be (F, C, 1, 1) with C the channels of x.")
+                       "w must be (F, C, 1, 1) with C the channels of x. Name both "
+                       "channel counts.", numbers=(2, 3))
 
 
 def _lines(x_shape, direction):

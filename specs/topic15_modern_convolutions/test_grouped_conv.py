@@ -108,13 +108,14 @@ def test_impossible_settings_are_refused():
     x, w, b = _inputs((2, 6, 5, 5), (4, 3, 3), 2)
     expect_value_error("conv2d_forward", (x, w[:, :1], b), {"groups": 4},
                        "6 channels and groups=4", "groups must divide C and F; say so with "
-                       "both numbers.")
+                       "both numbers.", numbers=(6, 4))
     expect_value_error("conv2d_forward", (x, w, b), {"groups": 1},
                        "w of shape (4, 3, 3, 3) for 6 channels and groups=1",
-                       "w.shape[1] must be C // groups; name both.")
+                       "w.shape[1] must be C // groups; name both.", numbers=(3, 6))
     expect_value_error("conv2d_forward", (x, w, b), {"groups": 2, "dilation": 3},
                        "a 3x3 kernel with dilation 3 (span 7) on a 5x5 input",
-                       "the dilated kernel does not fit the padded input: no output at all.")
+                       "the dilated kernel does not fit the padded input: no output at all. "
+                       "Name its span and the input size.", numbers=(7, 5))
 
 
 @pytest.mark.fixture

@@ -10,6 +10,7 @@ import pytest
 
 from specs.harness import expect_close, expect_shape, fail, numerical_gradient
 from specs.harness.cases import case_id, require_case
+from specs.harness.ownership import expect_owned_gradients
 from specs.topic15_modern_convolutions.common import (
     arrays,
     expect_dtypes,
@@ -55,6 +56,8 @@ def _backward(dout, cache, params):
     if not isinstance(dx, np.ndarray) or missing:
         fail(f"separable_block_backward: dx should be an array and grads should have the keys "
              f"{', '.join(params)}; missing: {', '.join(missing) or 'none'}.")
+    expect_owned_gradients("separable_block_backward",
+                           {"dx": dx, **{f"grads[{k!r}]": v for k, v in grads.items()}}, (dout,))
     return dx, grads
 
 

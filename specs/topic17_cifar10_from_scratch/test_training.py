@@ -85,6 +85,10 @@ def test_sgd_step_matches_pytorch(case):
             if params[k] is not originals[k]:
                 fail("sgd_step should update each parameter array in place (p -= ...), not "
                      "put a new array in the dict: the caller's references must see the update.")
+            if c["momentum"] and not isinstance(velocity.get(k), np.ndarray):
+                fail(f"sgd_step (momentum={c['momentum']}) left no velocity[{k!r}] in the dict "
+                     f"it was given (empty at the first step). Store each parameter's velocity "
+                     f"there: the caller keeps it between steps and saves it in checkpoints.")
             expect_close(params[k], c[f"{k}_{step + 1}"],
                          f"sgd_step(momentum={c['momentum']}, weight_decay={c['weight_decay']}, "
                          f"nesterov={c['nesterov']}, lr={c['lr']}): params[{k!r}] after step "
@@ -102,6 +106,27 @@ def test_sgd_step_leaves_grads_alone_and_keeps_float32():
         fail("sgd_step modified grads: add weight decay into a new array (g = grad + wd * p).")
     expect_dtype(params["w"], np.float32, "sgd_step: params['w']")
     expect_dtype(velocity["w"], np.float32, "sgd_step: velocity['w']")
+    expect_close(velocity["w"], np.full((2, 3), 0.51), "sgd_step: velocity['w'] after one step "
+                 "from zeros (momentum 0.9, weight_decay 1e-2, p = 1, g = 0.5)", rtol=1e-6,
+                 reference="v = momentum * v + (g + weight_decay * p), the dict's new entry")
+
+
+@pytest.mark.fixture
+def test_sgd_step_takes_per_parameter_weight_decay():
+    """weight_decay as a dict (the milestone's): each parameter gets its own, as if sgd_step had
+    been called on it alone with that float (the float path is checked against PyTorch above)."""
+    rng = np.random.default_rng(11)
+    start = {"w": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
+    grads = {"w": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
+    lrs, decays = {"w": 0.1, "b": 0.4}, {"w": 0.05, "b": 0.0}
+    together = {k: v.copy() for k, v in start.items()}
+    pipe.call("sgd_step", together, grads, {}, lrs, 0.9, decays, True)
+    for k in start:
+        alone = {k: start[k].copy()}
+        pipe.call("sgd_step", alone, {k: grads[k]}, {}, lrs[k], 0.9, decays[k], True)
+        expect_close(together[k], alone[k], f"sgd_step(weight_decay={decays}): params[{k!r}]",
+                     rtol=1e-10, reference=f"sgd_step on {k!r} alone with weight_decay="
+                     f"{decays[k]} (a dict gives each parameter its own value)")
 
 
 # ----------------------------------------------------------------------------- train_step
@@ -174,6 +199,9 @@ def test_evaluate_batches_and_returns_predictions():
         fail("evaluate should return (accuracy, predictions).")
     acc, pred = result
     expect_shape(np.asarray(pred), (25,), "evaluate: predictions")
+    if not np.issubdtype(np.asarray(pred).dtype, np.integer):
+        fail(f"evaluate: predictions should be integer labels (argmax of the logits), got dtype "
+             f"{np.asarray(pred).dtype}.")
     sizes = [n for _, n in net.calls]
     if any(train for train, _ in net.calls):
         fail("evaluate should call net.forward(..., train=False): eval mode (running BN stats).")
