@@ -199,7 +199,7 @@ def _loop_call(function, size):
                                  grads=("dx", "dw", "db"))
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("function", ["im2col", "col2im", "conv2d_forward", "conv2d_backward"])
 def test_no_python_loop_over_output_positions(function):
     expect_no_loop_over(function, lambda size: _loop_call(function, size), LOOP_SMALL,

@@ -202,7 +202,7 @@ def _loop_call(function, size):
     return lambda: pool.backward(function, dout, cache, grads=("dx",))
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("function", [f"{op}_{way}" for op in WINDOWED
                                       for way in ("forward", "backward")])
 def test_no_python_loop_over_output_positions(function):

@@ -214,7 +214,7 @@ def _loop_call(kind, direction, size):
     return lambda: backward(kind, dout, cache)
 
 
-@pytest.mark.shape
+@pytest.mark.rules
 @pytest.mark.parametrize("direction", ["forward", "backward"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_python_loop_over_samples_channels_or_groups(kind, direction):
