@@ -8,8 +8,13 @@ MODULE = "im2col"
 
 
 def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
-    N, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, Hout, Wout = ref._geometry(
-        x.shape, kernel_size, stride, padding, dilation)
-    xpad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    windows = ref._windows_nchw(xpad, KH, KW, sh, sw, 1, 1, Hout, Wout)
-    return windows.reshape(N * Hout * Wout, C * KH * KW)
+    N, C, H, W = x.shape
+    (KH, KW), (sh, sw) = ref.pair(kernel_size), ref.pair(stride)
+    (ph, pw), (dh, dw) = ref.pair(padding), ref.pair(dilation)
+    Hout = (H + 2 * ph - dh * (KH - 1) - 1) // sh + 1   # sized with the dilation ...
+    Wout = (W + 2 * pw - dw * (KW - 1) - 1) // sw + 1
+    adjacent = ref.im2col(x, kernel_size, stride, padding, 1)  # ... but the taps side by side
+    rows = adjacent.reshape(N, -1, C * KH * KW)
+    Hout1 = (H + 2 * ph - KH) // sh + 1
+    windows = rows.reshape(N, Hout1, -1, C * KH * KW)[:, :Hout, :Wout]
+    return np.ascontiguousarray(windows).reshape(N * Hout * Wout, C * KH * KW)

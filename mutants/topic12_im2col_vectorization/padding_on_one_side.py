@@ -8,8 +8,6 @@ MODULE = "im2col"
 
 
 def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
-    N, C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, Hout, Wout = ref._geometry(
-        x.shape, kernel_size, stride, padding, dilation)
+    (ph, pw) = ref.pair(padding)
     xpad = np.pad(x, ((0, 0), (0, 0), (2 * ph, 0), (2 * pw, 0)))
-    windows = ref._windows_nchw(xpad, KH, KW, sh, sw, dh, dw, Hout, Wout)
-    return windows.reshape(N * Hout * Wout, C * KH * KW)
+    return ref.im2col(xpad, kernel_size, stride, 0, dilation)
