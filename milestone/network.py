@@ -18,16 +18,20 @@ are dicts of arrays, so an optimizer, a checkpoint and lookahead averaging all s
 
 The network needs only the Topic 12-14 layers. A layer set may also offer fused calls (conv + max
 pool, BN + ReLU, whitening conv + ReLU, the whitening bias gradient without the input gradient);
-the network uses them when present. The reference layer set has them, specs check each against the
-separate layers, and the learner's needs none.
+the network uses them when present. The learner's layer set needs none. The reference milestone
+(`--impl solutions`) trains on the fast layer set `fastpath/layers.py`, which has them: given the
+reference's plain layer set, the network swaps the fast one in (see `training_layers`), unless
+KATA_FAST_LAYERS=0. `specs/fastpath/` checks every fast function against the plain layers.
 """
 
 from __future__ import annotations
 
+import os
 from types import ModuleType
 
 import numpy as np
 
+REFERENCE_LAYERS = "solutions.topic17_cifar10_from_scratch.layers"
 WHITEN_CHANNELS = 24  # 12 eigen-patches (3 channels x 2 x 2) and their negatives
 LOGIT_SCALE = 1 / 9
 
@@ -50,11 +54,22 @@ def patch_whitening_weights(x: np.ndarray, eps: float = 5e-4) -> np.ndarray:
     return np.concatenate([filters, -filters]).astype(np.float32)
 
 
+def training_layers(layers: ModuleType) -> ModuleType:
+    """The layer set to train on: the fast package in place of the reference's plain layer set
+    (the same functions, checked against it), any other layer set (a learner's) as it is.
+    KATA_FAST_LAYERS=0 keeps the plain reference layers (to time or train the textbook code)."""
+    wanted = os.environ.get("KATA_FAST_LAYERS", "1") != "0"
+    if wanted and getattr(layers, "__name__", None) == REFERENCE_LAYERS:
+        from fastpath import layers as fast_layers
+        return fast_layers
+    return layers
+
+
 class Network:
     """forward/backward of the airbench-style CNN over one layer set (see the module docstring)."""
 
     def __init__(self, layers: ModuleType, widths=(64, 128, 256), bn_momentum=0.4, bn_eps=1e-12):
-        self.layers = layers
+        self.layers = training_layers(layers)
         self.widths = tuple(int(w) for w in widths)
         self.bn_momentum, self.bn_eps = bn_momentum, bn_eps
         self._ones, self._zeros = {}, {}

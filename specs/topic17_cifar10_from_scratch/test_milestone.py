@@ -4,7 +4,6 @@ float32 and float64, a short run learns and writes its metrics, and an interrupt
 resumed from its checkpoint ends exactly where an uninterrupted one does."""
 
 import json
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -74,8 +73,8 @@ def _dout(out):
 @pytest.mark.fixture
 @pytest.mark.parametrize("name, arg, shape", LAYER_CASES, ids=[c[0] for c in LAYER_CASES])
 def test_layers_agree_in_float32_and_float64(name, arg, shape):
-    """The milestone trains in float32 (and the reference has float32 fast paths): it must compute
-    what the float64 layers compute, to float32 precision, also on channels-last views."""
+    """The milestone trains in float32: it must compute what the float64 layers compute, to
+    float32 precision, also on channels-last views (specs/fastpath checks the fast layer set)."""
     x64 = np.random.default_rng(1).standard_normal(shape)
     out64, grads64 = _layer(name, arg, x64)
     x32 = np.ascontiguousarray(x64.astype(np.float32).transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
@@ -87,176 +86,6 @@ def test_layers_agree_in_float32_and_float64(name, arg, shape):
     for i, (g32, g64) in enumerate(zip(grads32, grads64, strict=True)):
         expect_close(np.asarray(g32), np.asarray(g64), f"{name} backward output {i} in float32",
                      rtol=2e-3, reference="the same layer in float64")
-
-
-# ----------------------------------------------------------------------------- fused layers
-# The reference layer set adds fused calls the network prefers when present (conv + 2x2 max pool,
-# BN + ReLU). They must compute exactly what the separate layers compute, ties and odd sizes
-# included. A learner's layer set has none of them: these specs then skip.
-FUSED_CONV_POOL_CASES = [  # x shape (N, C, H, W), filters, padding
-    ((2, 5, 9, 7), 4, 1),    # odd conv output: its last row and column never reach the pool
-    ((3, 4, 8, 8), 6, 1),
-    ((2, 3, 7, 6), 5, 0),
-]
-
-
-def _fused(name):
-    _, layer_set = _modules()
-    if not hasattr(layer_set, name):
-        pytest.skip(f"{current_impl()}'s layer set has no fused {name}")
-    return name
-
-
-def _conv_then_pool(x, w, b, pad):
-    """(out, dout, (dx, dw, db)) of the separate layers: 3x3 conv, then 2x2 max pool."""
-    conv, conv_cache = layers.forward("conv2d_forward", x, w, b, 1, pad)
-    out, pool_cache = layers.forward("maxpool2d_forward", conv, 2)
-    dout = _dout(out)
-    grads = layers.backward("conv2d_backward", layers.call("maxpool2d_backward", dout, pool_cache),
-                            conv_cache, grads=("dx", "dw", "db"))
-    return out, dout, grads
-
-
-def _channels_last32(x64):
-    return np.ascontiguousarray(x64.astype(np.float32).transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
-
-
-@pytest.mark.fixture
-@pytest.mark.parametrize("shape, filters, pad", FUSED_CONV_POOL_CASES,
-                         ids=[f"x{'x'.join(map(str, c[0]))}-p{c[2]}" for c in FUSED_CONV_POOL_CASES])
-@pytest.mark.parametrize("ties", [False, True], ids=["random", "ties"])
-def test_fused_conv_pool_matches_conv_then_pool(shape, filters, pad, ties):
-    name = _fused("conv2d_maxpool2d_forward")
-    rng = np.random.default_rng(5)
-    # small integers everywhere: equal values in most pooling windows, exact in both precisions
-    x64 = rng.integers(0, 2, shape).astype(float) if ties else rng.standard_normal(shape)
-    w64 = (rng.integers(0, 2, (filters, shape[1], 3, 3)).astype(float) if ties
-           else rng.standard_normal((filters, shape[1], 3, 3)))
-    b64 = rng.integers(-2, 3, filters).astype(float) if ties else rng.standard_normal(filters)
-    want, dout, (want_dx, want_dw, want_db) = _conv_then_pool(x64, w64, b64, pad)
-    got, cache = layers.forward(name, _channels_last32(x64), w64.astype(np.float32),
-                                b64.astype(np.float32), pad)
-    expect_close(got, want, "conv2d_maxpool2d_forward (float32)", rtol=2e-4,
-                 reference="conv2d_forward then maxpool2d_forward in float64")
-    for need_dx in (True, False):
-        dx, dw, db = layers.call("conv2d_maxpool2d_backward", dout.astype(np.float32), cache,
-                                 need_dx)
-        if not need_dx and dx is not None:
-            fail("conv2d_maxpool2d_backward(..., need_dx=False) should return dx None")
-        if need_dx:
-            expect_close(dx, want_dx, "conv2d_maxpool2d_backward dx", rtol=2e-3,
-                         reference="the separate layers' backward in float64")
-        expect_close(dw, want_dw, f"conv2d_maxpool2d_backward dw (need_dx={need_dx})",
-                     rtol=2e-3, reference="the separate layers' backward in float64")
-        expect_close(db, want_db, "conv2d_maxpool2d_backward db", rtol=2e-3,
-                     reference="the separate layers' backward in float64")
-
-
-@pytest.mark.fixture
-@pytest.mark.parametrize("shape, filters, pad", FUSED_CONV_POOL_CASES,
-                         ids=[f"x{'x'.join(map(str, c[0]))}-p{c[2]}" for c in FUSED_CONV_POOL_CASES])
-def test_fused_relu_bias_gradient_matches_masked_dx(shape, filters, pad):
-    """The gradient w.r.t. a bias added before the ReLU that made x, without dx: it must equal
-    dx summed where x > 0 (the network uses it for the whitening layer's bias)."""
-    name = _fused("conv2d_maxpool2d_relu_bias_backward")
-    rng = np.random.default_rng(7)
-    x64 = np.maximum(rng.standard_normal(shape), 0)       # a ReLU's output: many exact zeros
-    w64 = rng.standard_normal((filters, shape[1], 3, 3))
-    zeros = np.zeros(filters)
-    _, dout, (dx, want_dw, _) = _conv_then_pool(x64, w64, zeros, pad)
-    want = (dx * (x64 > 0)).sum(axis=(0, 2, 3))
-    _, cache = layers.forward("conv2d_maxpool2d_forward", _channels_last32(x64),
-                              w64.astype(np.float32), zeros.astype(np.float32), pad)
-    dbias, dw = layers.call(name, dout.astype(np.float32), cache)
-    expect_close(dbias, want, "conv2d_maxpool2d_relu_bias_backward dbias", rtol=2e-3,
-                 reference="(dx * (x > 0)).sum(axis=(0, 2, 3)) in float64")
-    expect_close(dw, want_dw, "conv2d_maxpool2d_relu_bias_backward dw", rtol=2e-3,
-                 reference="the separate layers' backward in float64")
-
-
-@pytest.mark.fixture
-@pytest.mark.parametrize("layout", ["nchw", "channels_last"])
-def test_fused_conv_relu_matches_conv_then_relu(layout):
-    """The whitening layer: relu(2x2 conv + bias) in one call, its cache relu_backward's."""
-    name = _fused("conv2d_relu_forward")
-    rng = np.random.default_rng(8)
-    x64, w64, b64 = (rng.standard_normal((3, 3, 9, 8)), rng.standard_normal((6, 3, 2, 2)),
-                     rng.standard_normal(6))
-    conv, _ = layers.forward("conv2d_forward", x64, w64, b64, 1, 0)
-    want, relu_cache = layers.forward("relu_forward", conv)
-    dout = _dout(want)
-    (want_dx,) = layers.backward("relu_backward", dout, relu_cache, grads=("dx",))
-    x32 = x64.astype(np.float32) if layout == "nchw" else _channels_last32(x64)
-    got, cache = layers.forward(name, x32, w64.astype(np.float32), b64.astype(np.float32), 1, 0)
-    expect_close(got, want, f"conv2d_relu_forward (float32, {layout})", rtol=2e-4,
-                 reference="conv2d_forward then relu_forward in float64")
-    (dx,) = layers.backward("relu_backward", dout.astype(np.float32), cache, grads=("dx",))
-    expect_close(dx, want_dx, "relu_backward on conv2d_relu_forward's cache", rtol=2e-4,
-                 reference="relu_backward in float64")
-
-
-@pytest.mark.fixture
-@pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
-def test_fused_bn_relu_matches_bn_then_relu(train):
-    name = _fused("batchnorm2d_relu_forward")
-    rng = np.random.default_rng(6)
-    x64 = rng.standard_normal((4, 5, 3, 3)) * 2 + 0.5
-    gamma64, beta64 = 1 + rng.standard_normal(5), rng.standard_normal(5)
-
-    def fresh_state(dt):
-        return {"running_mean": np.linspace(-1, 1, 5).astype(dt),
-                "running_var": np.linspace(0.5, 2, 5).astype(dt)}
-    state64, state32 = fresh_state(np.float64), fresh_state(np.float32)
-    bn, bn_cache = layers.forward("batchnorm2d_forward", x64, gamma64, beta64, state64, train,
-                                  0.4, 1e-5)
-    want, relu_cache = layers.forward("relu_forward", bn)
-    dout = _dout(want)
-    want_grads = layers.backward("batchnorm2d_backward",
-                                 layers.call("relu_backward", dout, relu_cache), bn_cache,
-                                 grads=("dx", "dgamma", "dbeta"))
-    got, cache = layers.forward(name, _channels_last32(x64), gamma64.astype(np.float32),
-                                beta64.astype(np.float32), state32, train, 0.4, 1e-5)
-    expect_close(got, want, "batchnorm2d_relu_forward (float32)", rtol=2e-4,
-                 reference="batchnorm2d_forward then relu_forward in float64")
-    got_grads = layers.backward("batchnorm2d_relu_backward", dout.astype(np.float32), cache,
-                                grads=("dx", "dgamma", "dbeta"))
-    for label, g, w in zip(("dx", "dgamma", "dbeta"), got_grads, want_grads, strict=True):
-        expect_close(g, w, f"batchnorm2d_relu_backward {label}", rtol=2e-3,
-                     reference="the separate layers' backward in float64")
-    for key in state64:
-        expect_close(state32[key], state64[key], f"running statistics {key}", rtol=2e-4,
-                     reference="batchnorm2d_forward in float64")
-
-
-BASE_LAYERS = ("conv2d_forward", "conv2d_backward", "maxpool2d_forward", "maxpool2d_backward",
-               "batchnorm2d_forward", "batchnorm2d_backward", "relu_forward", "relu_backward")
-
-
-@pytest.mark.fixture
-@pytest.mark.parametrize("whitening_bias", ["trained", "frozen"])
-def test_network_gradients_same_with_and_without_fused_layers(whitening_bias):
-    """The whole network in float32, once with the layer set's fused calls and once with only the
-    eight Topic 12-14 layers a learner writes: the same logits and the same gradients."""
-    _fused("conv2d_maxpool2d_forward")
-    _, layer_set = _modules()
-    plain = SimpleNamespace(**{name: getattr(layer_set, name) for name in BASE_LAYERS})
-    rng = np.random.default_rng(9)
-    x = _channels_last32(rng.standard_normal((6, 3, 32, 32)))
-    results = []
-    for layer_impl in (layer_set, plain):
-        net = Network(layer_impl, widths=(8, 16, 16))
-        params, state = net.init(np.random.default_rng(3), x)
-        params["whiten_b"] += np.float32(0.1)   # some whitening outputs cross zero
-        if whitening_bias == "frozen":
-            net.frozen.add("whiten_b")
-        logits, cache = net.forward(params, state, x, True)
-        results.append((logits, net.backward(_dout(logits), cache)))
-    (fused_logits, fused_grads), (plain_logits, plain_grads) = results
-    expect_close(fused_logits, plain_logits, "logits with fused layers", rtol=2e-4,
-                 reference="the same network from the eight separate layers")
-    for name, want in plain_grads.items():  # float32 through a deep network, sums in other orders
-        expect_close(fused_grads[name], want, f"gradient of {name} with fused layers", rtol=1e-2,
-                     reference="the same network from the eight separate layers")
 
 
 # ----------------------------------------------------------------------------- short runs

@@ -2,14 +2,14 @@
 
 import numpy as np
 
-from solutions.topic17_cifar10_from_scratch import layers as ref
-from solutions.topic17_cifar10_from_scratch.layers import *
+from fastpath import layers as ref
+from fastpath.layers import *
 
 MODULE = "layers"
 EXPLANATION = """\
-The whitening bias gradient sums the gradient everywhere, ignoring the ReLU's mask. The bias
-only affects the outputs the ReLU let through: sum the gradient where the pre-activation was >
-0."""
+The whitening bias sits before a ReLU, so its gradient is dx summed only where x > 0 (the
+ReLU's output was positive). Without the mask, the gradient sums dx over every pixel, including
+those where the ReLU output 0 and no gradient can flow back to the bias."""
 
 
 def conv2d_maxpool2d_relu_bias_backward(dout, cache):

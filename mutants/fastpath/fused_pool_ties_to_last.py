@@ -2,13 +2,14 @@
 
 import numpy as np
 
-from solutions.topic17_cifar10_from_scratch import layers as ref
-from solutions.topic17_cifar10_from_scratch.layers import *
+from fastpath import layers as ref
+from fastpath.layers import *
 
 MODULE = "layers"
 EXPLANATION = """\
-The fused conv + max pool sends a tied window's gradient to its last maximum. Ties go to the
-FIRST maximum in row-major window order, as in maxpool2d_backward."""
+When a window holds its maximum twice, the gradient goes to the first maximum in row-major
+window order (top-left, top-right, bottom-left, bottom-right), as the separate max pool and
+PyTorch do. Comparing with >= instead of > moves each tie to the later position."""
 
 
 def _pool_blocks_last(y, out, masks):

@@ -2,13 +2,14 @@
 
 import numpy as np
 
-from solutions.topic17_cifar10_from_scratch import layers as ref
-from solutions.topic17_cifar10_from_scratch.layers import *
+from fastpath import layers as ref
+from fastpath.layers import *
 
 MODULE = "layers"
 EXPLANATION = """\
-The fused conv + max pool pools an odd last row and column too. A 2x2 max pool with stride 2
-drops them, as maxpool2d_forward does: the pooled size is H // 2 by W // 2."""
+A 2x2 max pool with stride 2 and no padding gives floor(H/2) x floor(W/2) outputs: an odd last
+row or column of the conv output belongs to no window. Rounding up pools it with a copy of
+itself; the fused call must skip those conv outputs altogether (that is also where it saves work)."""
 
 
 def conv2d_maxpool2d_forward(x, w, b, padding=1):

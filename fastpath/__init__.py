@@ -1,0 +1,9 @@
+"""The fast path: how the reference milestone gets its speed from NumPy (see README.md here).
+
+- `fastpath.conv`: Topic 12's convolution tuned (strips, channels last, dx as a convolution,
+  cache-sized chunks over a thread pool), any stride, padding and dtype.
+- `fastpath.layers`: the milestone's layer set (float32, channels last, threaded), with fused
+  conv + max pool, BN + ReLU and whitening-layer calls.
+
+Both compute what the textbook solutions compute; `specs/fastpath/` checks that.
+"""
