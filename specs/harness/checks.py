@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import numpy as np
 
 from .cases import conv_output_size, output_size_formula, pair
-from .diagnose import explain_mismatch, shape_advice
+from . import diagnose, mistakes, records
+from .diagnose import shape_advice
 from .gradcheck import numerical_gradient
 from .kata import fail
 
@@ -50,8 +52,11 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
                  reference: str = "the reference") -> None:
     """Fail unless every element of `got` is within `rtol` relative error of `expected`.
 
-    The message names the worst element (index, expected, got, relative error), how many elements
-    are off, and, where the pattern says something, where the error lives and its likely cause.
+    The message says first which known mistake gives exactly `got` on the same inputs, if one
+    does (mistakes.py); then the worst element (the largest error against the array's scale),
+    how many elements are off; then, when no mistake was named, whether the forward this
+    gradient comes from is wrong, or else where the error lives and its likely cause, in the
+    terms of the function at hand (diagnose.py).
     """
     expected = np.asarray(expected)
     expect_shape(got, expected.shape, what)
@@ -59,21 +64,67 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
     bad = ~(errors <= rtol)  # NaN counts as bad
     if not bad.any():
         return
-    worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(errors), np.inf, errors))),
-                             errors.shape)
-    index = ", ".join(str(int(i)) for i in worst)
-    numbers = (f"expected {expected[worst]:.6g}, got {got[worst]:.6g} (relative error "
-               f"{errors[worst]:.1e}, tolerance {rtol:.0e})")
     lines = [f"{what} does not match {reference}."]
-    if bad.size == 1:
-        lines.append(f"  {numbers}")
-    else:
-        lines += [f"  worst element [{index}]: {numbers}",
-                  f"  {int(bad.sum())} of {bad.size} elements are off."]
-    # Sentences are wrapped for a terminal; map rows (which start with spaces) are kept.
-    lines += [f"  {sentence}" if sentence.startswith(" ") else _wrapped(sentence)
-              for sentence in _safely(explain_mismatch, got, expected, bad)]
+    match = _safely_one(mistakes.name_known_mistake, got, expected, rtol)
+    if match is not None:
+        lines += [_wrapped(sentence) for sentence in match.sentences()]
+    lines += _numbers(got, expected, bad, rtol)
+    if match is None:
+        forward = _safely_one(mistakes.wrong_forward, got)
+        if forward:
+            lines.append(_wrapped(
+                f"Fix {forward} first: on these same inputs your {forward} returns another `out` "
+                f"than the reference, and this backward is checked with what your forward gave "
+                f"(its cache, or finite differences of it). The backward may well be right."))
+        elif not _header_names_cause(reference):
+            family = diagnose.family_of(_function_named(got, what))
+            # Sentences are wrapped for a terminal; map rows (which start with spaces) are kept.
+            lines += [f"  {sentence}" if sentence.startswith(" ") else _wrapped(sentence)
+                      for sentence in _safely(diagnose.explain_mismatch, got, expected, bad, family)]
     fail("\n".join(lines))
+
+
+def _numbers(got: np.ndarray, expected: np.ndarray, bad: np.ndarray, rtol: float) -> list[str]:
+    """The worst element, chosen by its error against the array's scale (an element that should
+    be near 0 does not hide a wrong large one), with its relative error; how many are off."""
+    got64, exp64 = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    scale = float(np.max(np.abs(exp64), initial=0.0))
+    with np.errstate(all="ignore"):
+        against_scale = np.abs(got64 - exp64) / (scale + 1e-300)
+        relative = np.abs(got64 - exp64) / np.abs(exp64)
+    ranked = np.where(np.isnan(against_scale), np.inf, against_scale)
+    worst = np.unravel_index(int(np.argmax(ranked)), ranked.shape)
+    index = ", ".join(str(int(i)) for i in worst)
+    numbers = (f"expected {exp64[worst]:.6g}, got {got64[worst]:.6g} (relative error "
+               f"{relative[worst]:.1e}, off by {against_scale[worst]:.1e} of the largest "
+               f"expected |value|; tolerance {rtol:.0e})")
+    if bad.size == 1:
+        return [f"  expected {exp64.flat[0]:.6g}, got {got64.flat[0]:.6g} (relative error "
+                f"{relative.flat[0]:.1e}, tolerance {rtol:.0e})"]
+    return [f"  worst element [{index}]: {numbers}", f"  {int(bad.sum())} of {bad.size} elements are off."]
+
+
+def _header_names_cause(reference: str) -> bool:
+    """A reference that spells out the rule ("the tie rule (each window's dout goes to its FIRST
+    maximum...)") already says what is wrong: guessed causes would only compete with it."""
+    return len(reference.split()) > 6
+
+
+def _function_named(got: np.ndarray, what: str) -> str:
+    """The learner's function that returned `got` (from the harness's records), else the first
+    word of `what` ("batchnorm2d_backward(train=True): dx")."""
+    located = _safely_one(records.locate, got)
+    if located is not None:
+        return located[0].name
+    return re.split(r"[^A-Za-z0-9_]", what.strip(), maxsplit=1)[0]
+
+
+def _safely_one(function, *args):
+    """A diagnosis is a bonus: if it breaks, the failure itself still shows."""
+    try:
+        return function(*args)
+    except Exception:
+        return None
 
 
 def _wrapped(sentence: str) -> str:

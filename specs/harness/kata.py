@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from . import records
 from .diagnose import help_pointer
 from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module
 
@@ -107,8 +108,13 @@ class Kata:
         """Call through the guard, then fail if any array argument was modified."""
         fn = self.function(name)
         bound = _bind_arguments(fn, args, kwargs)
-        before = {arg: value.copy() for arg, value in bound.items() if isinstance(value, np.ndarray)}
+        copies: dict[int, Any] = {}  # id of an argument -> its copy, shared with the record
+        record = records.start(self.topic, self.module_name, name, args, kwargs, copies)
+        before = {arg: copies[id(value)] if id(value) in copies else value.copy()
+                  for arg, value in bound.items() if isinstance(value, np.ndarray)}
         result = self._guarded(name, fn, args, kwargs, time_limit)
+        if record is not None:
+            record.result = result
         for arg, original in before.items():
             if not _same_array(bound[arg], original):
                 fail(f"{name} modified its input `{arg}` in place. Inputs must stay as they were: "

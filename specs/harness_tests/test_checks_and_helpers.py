@@ -122,7 +122,9 @@ def test_a_broken_diagnosis_never_hides_the_failure(monkeypatch):
     def broken(*args):
         raise RuntimeError("diagnosis bug")
 
-    monkeypatch.setattr(checks, "explain_mismatch", broken)
+    monkeypatch.setattr(checks.diagnose, "explain_mismatch", broken)
+    monkeypatch.setattr(checks.mistakes, "name_known_mistake", broken)
+    monkeypatch.setattr(checks.mistakes, "wrong_forward", broken)
     monkeypatch.setattr(checks, "shape_advice", broken)
     with pytest.raises(Failed, match=r"^out does not match the reference\.\n  worst element"):
         expect_close(np.ones(3) * 2, np.ones(3), "out")
