@@ -4,6 +4,8 @@ import os
 
 from specs.harness.impl import ENV_VAR, MUTANT_PREFIX, PACKAGES, current_impl
 
+pytest_plugins = ["specs.harness.ordering"]  # the most precise failure is reported first
+
 
 def pytest_addoption(parser):
     parser.addoption(

@@ -49,14 +49,15 @@ def relative_errors(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 
 def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float = 1e-7,
-                 reference: str = "the reference") -> None:
+                 reference: str = "the reference", note: str = "") -> None:
     """Fail unless every element of `got` is within `rtol` relative error of `expected`.
 
     The message says first which known mistake gives exactly `got` on the same inputs, if one
     does (mistakes.py); then the worst element (the largest error against the array's scale),
     how many elements are off; then, when no mistake was named, whether the forward this
     gradient comes from is wrong, or else where the error lives and its likely cause, in the
-    terms of the function at hand (diagnose.py).
+    terms of the function at hand (diagnose.py). `note`: the spec's own word on the likely
+    cause, shown instead of guesses.
     """
     expected = np.asarray(expected)
     expect_shape(got, expected.shape, what)
@@ -76,6 +77,8 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
                 f"Fix {forward} first: on these same inputs your {forward} returns another `out` "
                 f"than the reference, and this backward is checked with what your forward gave "
                 f"(its cache, or finite differences of it). The backward may well be right."))
+        elif note:
+            lines.append(_wrapped(note))
         elif not _header_names_cause(reference):
             family = diagnose.family_of(_function_named(got, what))
             # Sentences are wrapped for a terminal; map rows (which start with spaces) are kept.

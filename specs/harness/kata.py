@@ -189,14 +189,32 @@ def _not_implemented_message(name: str, err: BaseException, topic: str) -> str:
 
 
 def _learner_line(err: BaseException) -> str:
-    """' (at katas/.../file.py:LINE: code)' for the deepest frame in the repository's code."""
+    """Where in the learner's code it went wrong, e.g. ' (at katas/.../file.py:LINE: code)'.
+
+    The line that raised is the deepest frame in the repository's code. When the exception came
+    from deeper, in NumPy, that line is the call that failed ("which failed inside np.pad"); when
+    it came from one of the learner's own helpers, the line that called the helper follows.
+    """
     if isinstance(err, SyntaxError) and err.filename:
         return f" (at {_relative(err.filename)}:{err.lineno})"
-    for frame in reversed(traceback.extract_tb(err.__traceback__)):
-        relative = _relative(frame.filename)
-        if relative.startswith(("katas/", "solutions/", "mutants/")):
-            return f" (at {relative}:{frame.lineno}: {frame.line})"
-    return ""
+    frames = traceback.extract_tb(err.__traceback__)
+    mine = [frame for frame in frames if _relative(frame.filename).startswith(LEARNER_FOLDERS)]
+    if not mine:
+        return ""
+    raised, last = frames[-1], mine[-1]
+    text = f" (at {_frame_text(last)}"
+    if raised is not last:
+        text += f", which failed inside {raised.name}"
+    elif len(mine) > 1:
+        text += f", in {last.name}, called from {_frame_text(mine[-2])}"
+    return text + ")"
+
+
+LEARNER_FOLDERS = ("katas/", "solutions/", "mutants/")
+
+
+def _frame_text(frame: traceback.FrameSummary) -> str:
+    return f"{_relative(frame.filename)}:{frame.lineno}: {frame.line}"
 
 
 def _relative(filename: str) -> str:

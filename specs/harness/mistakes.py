@@ -172,7 +172,7 @@ def close(a: Any, b: Any, rtol: float) -> bool:
     scale = max(float(np.max(np.abs(b64), initial=0.0)), 1e-30)
     with np.errstate(all="ignore"):
         ok = np.abs(a64 - b64) <= rtol * np.maximum(np.abs(b64), SCALE_FLOOR * scale)
-    return bool(np.all(ok | ((a64 == b64) & ~np.isnan(a64))))
+    return bool(np.all(ok | (a64 == b64) | (np.isnan(a64) & np.isnan(b64))))
 
 
 def _learner_outputs(record: records.CallRecord) -> tuple[dict, dict]:
