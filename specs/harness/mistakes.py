@@ -190,11 +190,14 @@ def _loose(value: Any) -> float:
 
 
 def _explains(replayed: tuple[dict, dict], learner: tuple[dict, dict], path, got, expected,
-              rtol: float) -> bool:
+              rtol: float, correct: Any) -> bool:
+    """The mistake gives the learner's compared value, not the expected or the correct one
+    (`correct`: the reference's value on the same inputs, None if unknown), and agrees with
+    every other output of the call."""
     (theirs, their_forward), (mine, my_forward) = replayed, learner
     if path not in theirs or not close(theirs[path], got, max(rtol, 1e-12)):
         return False
-    if close(theirs[path], expected, rtol):
+    if close(theirs[path], expected, rtol) or (correct is not None and close(theirs[path], correct, rtol)):
         return False  # the mistake does not change what this spec compares
     for outputs_mine, outputs_theirs in ((mine, theirs), (my_forward, their_forward)):
         for other, value in outputs_mine.items():
@@ -213,19 +216,32 @@ def name_known_mistake(got: Any, expected: Any, rtol: float) -> Match | None:
         return None
     record, path = located
     functions = {record.name} | ({record.forward.name} if record.forward else set())
+    candidates = [m for m in catalogue(record.topic, record.module) if m.defines & functions]
+    if not candidates:
+        return None
     learner = _learner_outputs(record)
-    for mistake in catalogue(record.topic, record.module):
-        if not mistake.defines & functions or _spent[0] > BUDGET:
-            continue
+    correct = _reference_value(record, path)
+    for mistake in candidates:
+        if _spent[0] > BUDGET:
+            break
         try:
             module = _load(mistake.path)
         except Exception:
             continue
         replayed = replay(module, record)
-        if replayed is not None and _explains(replayed, learner, path, got, expected, rtol):
+        if replayed is not None and _explains(replayed, learner, path, got, expected, rtol, correct):
             VERDICTS[records.current_spec()] = "named"
             return Match(mistake, record.name)
     return None
+
+
+def _reference_value(record: records.CallRecord, path) -> Any:
+    """What the reference gives at `path` for the same call (None if it cannot be re-run)."""
+    try:
+        replayed = replay(reference_module(record.topic, record.module), record)
+    except Exception:
+        return None
+    return replayed[0].get(path) if replayed is not None else None
 
 
 def wrong_forward(got: Any) -> str | None:
