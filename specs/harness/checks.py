@@ -24,7 +24,11 @@ def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str
     expected = tuple(int(n) for n in expected)
     if tuple(got.shape) != expected:
         lines = [f"{what} has shape {tuple(got.shape)}, expected {expected}."]
-        lines += [_wrapped(advice) for advice in _safely(shape_advice, got.shape, expected)]
+        match = _safely_one(mistakes.name_shape_or_dtype_mistake, got, expected)
+        if match is not None:
+            lines += [_wrapped(sentence) for sentence in match.sentences()]
+        else:
+            lines += [_wrapped(advice) for advice in _safely(shape_advice, got.shape, expected)]
         lines += [f"  {why.strip()}"] if why.strip() else []
         fail("\n".join(lines))
 
@@ -33,6 +37,10 @@ def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
     """Fail unless `got` has the dtype of the inputs (float32 in gives float32 out)."""
     expected = np.dtype(expected)
     if got.dtype != expected:
+        match = _safely_one(mistakes.name_shape_or_dtype_mistake, got, None, expected)
+        if match is not None:
+            fail(f"{what} is {got.dtype} but the inputs were {expected}.\n"
+                 + "\n".join(_wrapped(sentence) for sentence in match.sentences()))
         fail(f"{what} is {got.dtype} but the inputs were {expected}: keep the input's dtype "
              f"(allocate with dtype=x.dtype, e.g. np.zeros(shape, dtype=x.dtype)).\n"
              + _wrapped("Other ways to lose it: an np.float64(...) scalar or a float64 array mixed "

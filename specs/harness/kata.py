@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import os
 import signal
+import textwrap
 import threading
 import traceback
 from collections.abc import Iterator
@@ -117,9 +118,11 @@ class Kata:
             record.result = result
         for arg, original in before.items():
             if not _same_array(bound[arg], original):
-                fail(f"{name} modified its input `{arg}` in place. Inputs must stay as they were: "
-                     f"work on a copy (e.g. np.pad returns a new array; `x += ...` changes the "
-                     f"caller's x, `x = x + ...` does not).")
+                fail(f"{name} modified its input `{arg}` in place."
+                     + _known_in_place_mistake(record, list(bound).index(arg), arg, len(args),
+                                               bound[arg])
+                     + " Inputs must stay as they were: work on a copy (e.g. np.pad returns a new "
+                       "array; `x += ...` changes the caller's x, `x = x + ...` does not).")
         return result
 
     def backward(self, name: str, *args: Any, grads: tuple[str, ...], **kwargs: Any):
@@ -159,6 +162,22 @@ class Kata:
         except Exception as err:
             fail(f"{name} raised {type(err).__name__}: {_one_line(err)}{_learner_line(err)}")
         raise AssertionError("unreachable")
+
+
+def _known_in_place_mistake(record, index: int, arg: str, positional: int, now) -> str:
+    """' Known mistake (...): ...' when a catalogued mistake modifies the same input alike."""
+    if record is None:
+        return ""
+    from . import mistakes  # mistakes re-runs calls with this module's time limit: import late
+
+    try:
+        match = mistakes.name_in_place_mistake(record, index if index < positional else arg, now)
+    except Exception:
+        return ""
+    if match is None:
+        return ""
+    return "".join("\n" + textwrap.fill(sentence, 100, initial_indent="  ", subsequent_indent="  ")
+                   for sentence in match.sentences()) + "\n "
 
 
 def check_finite(value: np.ndarray, label: str) -> None:

@@ -124,12 +124,21 @@ def reference_module(topic: str, module: str):
     return importlib.import_module(f"solutions.{topic}.{module}")
 
 
+@dataclass
+class Replay:
+    outputs: dict  # path -> value (records.outputs)
+    forward_outputs: dict
+    args: tuple  # the arguments after the call
+    kwargs: dict
+
+
 # ---- re-running a call --------------------------------------------------------------------------
 
-def replay(module, record: records.CallRecord) -> tuple[dict, dict] | None:
+def replay(module, record: records.CallRecord) -> Replay | None:
     """Re-run `record` (and its forward) with `module`'s functions on fresh copies of its inputs.
 
-    Returns (outputs of the call, outputs of its forward) keyed by path, or None if it failed."""
+    Returns the outputs of the call and of its forward, keyed by path, and the call's arguments
+    as they are afterwards; None if it failed."""
     started = time.perf_counter()
     try:
         with _time_limit(RUN_LIMIT), np.errstate(all="ignore"), warnings.catch_warnings():
@@ -145,7 +154,8 @@ def replay(module, record: records.CallRecord) -> tuple[dict, dict] | None:
                 kwargs = {k: f_result[1] if value is cache else value for k, value in kwargs.items()}
                 cache = f_result[1]
             result = getattr(module, record.name)(*args, **kwargs)
-            return records.outputs(record, result, args, kwargs, cache), forward_outputs
+            return Replay(records.outputs(record, result, args, kwargs, cache), forward_outputs,
+                          args, kwargs)
     except (Exception, KataTimeout):
         return None
     finally:
@@ -189,17 +199,11 @@ def _loose(value: Any) -> float:
     return 1e-4 if dtype == np.float32 else OTHER_OUTPUTS_RTOL
 
 
-def _explains(replayed: tuple[dict, dict], learner: tuple[dict, dict], path, got, expected,
-              rtol: float, correct: Any) -> bool:
-    """The mistake gives the learner's compared value, not the expected or the correct one
-    (`correct`: the reference's value on the same inputs, None if unknown), and agrees with
-    every other output of the call."""
-    (theirs, their_forward), (mine, my_forward) = replayed, learner
-    if path not in theirs or not close(theirs[path], got, max(rtol, 1e-12)):
-        return False
-    if close(theirs[path], expected, rtol) or (correct is not None and close(theirs[path], correct, rtol)):
-        return False  # the mistake does not change what this spec compares
-    for outputs_mine, outputs_theirs in ((mine, theirs), (my_forward, their_forward)):
+def _agrees(replayed: Replay, learner: tuple[dict, dict], path) -> bool:
+    """Every output of the call other than `path` (and of its forward) is the learner's."""
+    mine, my_forward = learner
+    for outputs_mine, outputs_theirs in ((mine, replayed.outputs),
+                                         (my_forward, replayed.forward_outputs)):
         for other, value in outputs_mine.items():
             if other != path and (other not in outputs_theirs
                                   or not close(outputs_theirs[other], value, _loose(value))):
@@ -207,14 +211,14 @@ def _explains(replayed: tuple[dict, dict], learner: tuple[dict, dict], path, got
     return True
 
 
-def name_known_mistake(got: Any, expected: Any, rtol: float) -> Match | None:
-    """The catalogued mistake that reproduces `got` (the learner's wrong result), if any."""
+def _search(record: records.CallRecord, path, reproduces, wrong) -> Match | None:
+    """The first mistake whose re-run gives, at `path`, a value the learner's `reproduces` and
+    that is `wrong` (and not the reference's), agreeing with every other output of the call.
+
+    path: where in the outputs (records.outputs), or ("arg", i) / ("kwarg", name) for an
+    argument itself after the call."""
     if _spent[0] > BUDGET:
         return None
-    located = records.locate(got)
-    if located is None:
-        return None
-    record, path = located
     functions = {record.name} | ({record.forward.name} if record.forward else set())
     candidates = [m for m in catalogue(record.topic, record.module) if m.defines & functions]
     if not candidates:
@@ -229,19 +233,70 @@ def name_known_mistake(got: Any, expected: Any, rtol: float) -> Match | None:
         except Exception:
             continue
         replayed = replay(module, record)
-        if replayed is not None and _explains(replayed, learner, path, got, expected, rtol, correct):
+        if replayed is None:
+            continue
+        value = _value_at(replayed, path)
+        if value is _MISSING or not reproduces(value) or not wrong(value):
+            continue
+        if correct is not _MISSING and reproduces(correct):
+            continue  # the reference gives the same: this is not what is wrong
+        if _agrees(replayed, learner, path):
             VERDICTS[records.current_spec()] = "named"
             return Match(mistake, record.name)
     return None
 
 
+_MISSING = object()
+
+
+def _value_at(replayed: Replay, path) -> Any:
+    if path and path[0] == "arg" and len(path) == 2:
+        return replayed.args[path[1]] if path[1] < len(replayed.args) else _MISSING
+    if path and path[0] == "kwarg" and len(path) == 2:
+        return replayed.kwargs.get(path[1], _MISSING)
+    return replayed.outputs.get(path, _MISSING)
+
+
+def name_known_mistake(got: Any, expected: Any, rtol: float) -> Match | None:
+    """The catalogued mistake that reproduces `got` (the learner's wrong value), if any."""
+    located = records.locate(got)
+    if located is None:
+        return None
+    return _search(*located, lambda value: close(value, got, max(rtol, 1e-12)),
+                   lambda value: not close(value, expected, rtol))
+
+
+def name_shape_or_dtype_mistake(got: np.ndarray, expected_shape=None, expected_dtype=None):
+    """The mistake that returns exactly `got`, whose shape or dtype is wrong, if any."""
+    located = records.locate(got)
+    if located is None:
+        return None
+
+    def reproduces(value):
+        return getattr(value, "dtype", None) == got.dtype and close(value, got, 1e-9)
+
+    def wrong(value):
+        return (expected_shape is not None and np.shape(value) != tuple(expected_shape)) or \
+            (expected_dtype is not None and getattr(value, "dtype", None) != expected_dtype)
+
+    return _search(*located, reproduces, wrong)
+
+
+def name_in_place_mistake(record: records.CallRecord, position: int | str, now: Any):
+    """The mistake that modifies the same argument (index or keyword) in the same way."""
+    path = ("arg", position) if isinstance(position, int) else ("kwarg", position)
+    before = record.args[position] if isinstance(position, int) else record.kwargs[position]
+    return _search(record, path, lambda value: close(value, now, 1e-9),
+                   lambda value: not close(value, before, 0.0))
+
+
 def _reference_value(record: records.CallRecord, path) -> Any:
-    """What the reference gives at `path` for the same call (None if it cannot be re-run)."""
+    """What the reference gives at `path` for the same call (_MISSING if it cannot be re-run)."""
     try:
         replayed = replay(reference_module(record.topic, record.module), record)
     except Exception:
-        return None
-    return replayed[0].get(path) if replayed is not None else None
+        return _MISSING
+    return _value_at(replayed, path) if replayed is not None else _MISSING
 
 
 def wrong_forward(got: Any) -> str | None:
@@ -258,7 +313,7 @@ def wrong_forward(got: Any) -> str | None:
     replayed = replay(reference, forward)
     if replayed is None:
         return None
-    theirs, mine = replayed[0], records.outputs(forward, forward.result, forward.live_args,
+    theirs, mine = replayed.outputs, records.outputs(forward, forward.result, forward.live_args,
                                                 forward.live_kwargs)
     out_path = ("result", 0)
     if out_path in mine and out_path in theirs and not close(mine[out_path], theirs[out_path],
