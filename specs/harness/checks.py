@@ -7,8 +7,8 @@ import textwrap
 
 import numpy as np
 
-from .cases import conv_output_size, output_size_formula, pair
 from . import diagnose, mistakes, records
+from .cases import conv_output_size, output_size_formula, pair
 from .diagnose import shape_advice
 from .gradcheck import numerical_gradient
 from .kata import fail

@@ -22,7 +22,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,7 @@ class Match:
 
 # ---- the catalogue ----------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(topic: str, module: str) -> tuple[Mistake, ...]:
     """The mistakes of `topic` that replace `module`, parsed (not imported) once."""
     found = []
@@ -108,7 +108,7 @@ def _parse(path: Path, topic: str) -> Mistake | None:
     return Mistake(path, topic, module, frozenset(defines), doc[0] if doc else path.stem, False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path):
     name = f"_mistake_{path.parent.name}_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
