@@ -68,15 +68,20 @@ def run_one(root: Path, mutant: Path) -> dict:
                "-p", "no:cacheprovider", "--tb=short", f"--impl=mutant:{mutant}"]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    stdout = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)  # the child's own CPU time: a fair figure on a busy machine
     seconds = time.perf_counter() - started
-    spec, message = first_failure(done.stdout)
+    returncode = os.waitstatus_to_exitcode(status)
+    spec, message = first_failure(stdout)
     explanation = explanation_of(mutant)
     flat = " ".join(message.split())
     named_as = KNOWN.findall(message)
     return {
-        "mutant": f"{mutant.parent.name}/{mutant.stem}", "exit": done.returncode,
-        "seconds": round(seconds, 2), "spec": spec, "message": message,
+        "mutant": f"{mutant.parent.name}/{mutant.stem}", "exit": returncode,
+        "seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "spec": spec, "message": message,
         "has_explanation": bool(explanation),
         "named": mutant.stem in named_as or bool(explanation and explanation in flat),
         "named_other": [n for n in named_as if n != mutant.stem],
@@ -98,14 +103,19 @@ def main(argv=None) -> int:
         verdict = "NAMED" if r["named"] else ("OTHER " + ",".join(r["named_other"]) if r["named_other"]
                                               else "not named")
         first = r["message"].splitlines()[0] if r["message"] else "(no failure: survived?)"
-        print(f"{r['mutant']:70s} {verdict:10s} {r['seconds']:5.1f}s  {first[:110]}")
+        print(f"{r['mutant']:70s} {verdict:10s} {r['seconds']:5.1f}s {r['cpu_seconds']:4.1f}s cpu  "
+              f"{first[:110]}")
     failing = [r for r in results if r["exit"] == 1]
     named = sum(r["named"] for r in results)
     other = sum(bool(r["named_other"]) and not r["named"] for r in results)
     slowest = max(failing, key=lambda r: r["seconds"], default=None)
+    most_cpu = max(failing, key=lambda r: r["cpu_seconds"], default=None)
     print(f"\n{named} of {len(results)} named in the first message; {other} name another mistake; "
-          f"{sum(r['has_explanation'] for r in results)} have an EXPLANATION; slowest failing run "
-          f"{slowest['seconds'] if slowest else 0:.1f} s ({slowest['mutant'] if slowest else '-'})")
+          f"{sum(r['has_explanation'] for r in results)} have an EXPLANATION; {len(failing)} runs fail")
+    if slowest:
+        print(f"slowest failing run: {slowest['seconds']:.1f} s wall ({slowest['mutant']}); most CPU: "
+              f"{most_cpu['cpu_seconds']:.1f} s ({most_cpu['mutant']}); load average "
+              f"{os.getloadavg()[0]:.1f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

@@ -30,7 +30,7 @@ def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str
         else:
             lines += [_wrapped(advice) for advice in _safely(shape_advice, got.shape, expected)]
         lines += [f"  {why.strip()}"] if why.strip() else []
-        fail("\n".join(lines))
+        fail("\n".join(lines), name_mistake=_untraced(got))
 
 
 def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
@@ -40,12 +40,12 @@ def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
         match = _safely_one(mistakes.name_shape_or_dtype_mistake, got, None, expected)
         if match is not None:
             fail(f"{what} is {got.dtype} but the inputs were {expected}.\n"
-                 + "\n".join(_wrapped(sentence) for sentence in match.sentences()))
+                 + "\n".join(_wrapped(sentence) for sentence in match.sentences()), False)
         fail(f"{what} is {got.dtype} but the inputs were {expected}: keep the input's dtype "
              f"(allocate with dtype=x.dtype, e.g. np.zeros(shape, dtype=x.dtype)).\n"
              + _wrapped("Other ways to lose it: an np.float64(...) scalar or a float64 array mixed "
                         "into the arithmetic (NumPy 2 promotes float32 with them), or an "
-                        ".astype(np.float64) along the way."))
+                        ".astype(np.float64) along the way."), name_mistake=_untraced(got))
 
 
 def relative_errors(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -92,7 +92,13 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
             # Sentences are wrapped for a terminal; map rows (which start with spaces) are kept.
             lines += [f"  {sentence}" if sentence.startswith(" ") else _wrapped(sentence)
                       for sentence in _safely(diagnose.explain_mismatch, got, expected, bad, family)]
-    fail("\n".join(lines))
+    fail("\n".join(lines), name_mistake=_untraced(got))
+
+
+def _untraced(got) -> bool:
+    """True when `got` is no value a recorded call returned (a value the spec derived from one):
+    then fail() may still name a mistake from the spec's recent calls as a whole."""
+    return _safely_one(records.locate, got) is None
 
 
 def _numbers(got: np.ndarray, expected: np.ndarray, bad: np.ndarray, rtol: float) -> list[str]:

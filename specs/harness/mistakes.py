@@ -224,7 +224,7 @@ def _search(record: records.CallRecord, path, reproduces, wrong) -> Match | None
     if not candidates:
         return None
     learner = _learner_outputs(record)
-    correct = _reference_value(record, path)
+    correct = _reference_value(record, path) if path is not None else _MISSING
     for mistake in candidates:
         if _spent[0] > BUDGET:
             break
@@ -250,6 +250,8 @@ _MISSING = object()
 
 
 def _value_at(replayed: Replay, path) -> Any:
+    if path is None:
+        return None  # the whole call: _agrees compares every output
     if path and path[0] == "arg" and len(path) == 2:
         return replayed.args[path[1]] if path[1] < len(replayed.args) else _MISSING
     if path and path[0] == "kwarg" and len(path) == 2:
@@ -288,6 +290,25 @@ def name_in_place_mistake(record: records.CallRecord, position: int | str, now: 
     before = record.args[position] if isinstance(position, int) else record.kwargs[position]
     return _search(record, path, lambda value: close(value, now, 1e-9),
                    lambda value: not close(value, before, 0.0))
+
+
+def name_from_recent_calls() -> Match | None:
+    """For a spec that failed in its own words: the mistake that reproduces every output of one
+    of its recent calls whose outputs differ from the reference's (most recent call first)."""
+    for record in records.recent()[:2]:
+        if _spent[0] > BUDGET:
+            return None
+        mine = _learner_outputs(record)
+        try:
+            reference = replay(reference_module(record.topic, record.module), record)
+        except Exception:
+            continue
+        if reference is None or _agrees(reference, mine, None):
+            continue  # the call is right: the spec failed on something else
+        found = _search(record, None, lambda value: True, lambda value: True)
+        if found is not None:
+            return found
+    return None
 
 
 def _reference_value(record: records.CallRecord, path) -> Any:

@@ -40,13 +40,14 @@ class CallRecord:
     live_kwargs: dict
     result: Any = None
     forward: CallRecord | None = None  # for a backward: the forward call that made its cache
+    is_forward: bool = False  # returns (out, cache)
     spec: str = ""
     order: int = field(default_factory=lambda: next(_counter))
 
     @property
     def cache(self) -> Any:
         """The cache of a forward's (out, cache) result, else None."""
-        if isinstance(self.result, tuple) and len(self.result) == 2:
+        if self.is_forward and isinstance(self.result, tuple) and len(self.result) == 2:
             return self.result[1]
         return None
 
@@ -86,7 +87,7 @@ def snapshot(value: Any, memo: dict[int, Any], budget: list[int]) -> Any:
 
 
 def start(topic: str, module: str, name: str, args: tuple, kwargs: dict,
-          memo: dict[int, Any]) -> CallRecord | None:
+          memo: dict[int, Any], is_forward: bool = False) -> CallRecord | None:
     """Record a call about to run (None when its inputs are too large to keep)."""
     forward = _forward_of(args, kwargs)
     skip = {id(forward.cache)} if forward is not None else set()
@@ -99,7 +100,7 @@ def start(topic: str, module: str, name: str, args: tuple, kwargs: dict,
     except TooLarge:
         return None
     record = CallRecord(topic, module, name, args_copy, kwargs_copy, args, dict(kwargs),
-                        forward=forward, spec=current_spec())
+                        forward=forward, is_forward=is_forward, spec=current_spec())
     _RECORDS.setdefault((topic, module, name), deque(maxlen=KEEP_PER_FUNCTION)).append(record)
     return record
 
@@ -139,7 +140,7 @@ def outputs(record: CallRecord, result: Any, args: tuple, kwargs: dict,
     if cache is None and record.forward is not None:
         cache = record.forward.cache
     found: dict[Path, Any] = {}
-    if record.cache is not None and isinstance(result, tuple) and len(result) == 2:
+    if record.is_forward and isinstance(result, tuple) and len(result) == 2:
         _collect(result[0], ("result", 0), found)
     else:
         _collect(result, ("result",), found)
@@ -153,7 +154,7 @@ def outputs(record: CallRecord, result: Any, args: tuple, kwargs: dict,
 
 
 def _collect(value: Any, path: Path, found: dict, top: bool = True, depth: int = 0) -> None:
-    if isinstance(value, (np.ndarray, float, np.floating)) and (top or depth):
+    if isinstance(value, (np.ndarray, int, float, np.number)) and (top or depth):
         found[path] = value
     elif isinstance(value, (tuple, list)) and depth < 2:
         for i, item in enumerate(value):

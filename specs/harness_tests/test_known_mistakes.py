@@ -288,3 +288,22 @@ def test_watch_shows_the_same_failure_first():
                                        Failure("c", "f is not implemented yet", [], ordering.BLANK)])
     assert result.focus().id == "b"
     assert TopicResult(13).focus() is None
+
+
+def test_a_spec_failing_in_its_own_words_still_names_the_mistake(monkeypatch):
+    from specs.harness import fail
+    _use(monkeypatch, ROOT / "mutants" / "topic15_modern_convolutions" / "receptive_field_ignores_dilation.py")
+    modern = Kata("topic15_modern_convolutions", "modern_conv")
+    assert modern.call("receptive_field", [(3, 1, 2)]) == 3
+    text = _message(fail, "receptive_field([(3, 1, 2)]) is 3, expected 5.\n  Each layer adds ...")
+    lines = text.splitlines()
+    assert lines[0].endswith("expected 5.") and lines[1].startswith("  Known mistake (receptive_field_ignores")
+    assert lines[-2] == "  Each layer adds ..."
+
+
+def test_a_right_call_names_nothing(monkeypatch):
+    from specs.harness import fail
+    monkeypatch.setenv(impl.ENV_VAR, "solutions")
+    modern = Kata("topic15_modern_convolutions", "modern_conv")
+    modern.call("receptive_field", [(3, 1, 2)])
+    assert "Known mistake" not in _message(fail, "something else is wrong")
