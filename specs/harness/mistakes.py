@@ -204,6 +204,8 @@ def _agrees(replayed: Replay, learner: tuple[dict, dict], path) -> bool:
     mine, my_forward = learner
     for outputs_mine, outputs_theirs in ((mine, replayed.outputs),
                                          (my_forward, replayed.forward_outputs)):
+        if set(outputs_mine) != set(outputs_theirs):
+            return False  # other keys in a returned dict, another number of results
         for other, value in outputs_mine.items():
             if other != path and (other not in outputs_theirs
                                   or not close(outputs_theirs[other], value, _loose(value))):
@@ -299,6 +301,8 @@ def name_from_recent_calls() -> Match | None:
         if _spent[0] > BUDGET:
             return None
         mine = _learner_outputs(record)
+        if not all(_finite(value) for outputs in mine for value in outputs.values()):
+            continue  # NaN or inf say little: many mistakes give them alike
         try:
             reference = replay(reference_module(record.topic, record.module), record)
         except Exception:
@@ -309,6 +313,13 @@ def name_from_recent_calls() -> Match | None:
         if found is not None:
             return found
     return None
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return bool(np.all(np.isfinite(np.asarray(value, dtype=np.float64))))
+    except (TypeError, ValueError):
+        return True
 
 
 def _reference_value(record: records.CallRecord, path) -> Any:

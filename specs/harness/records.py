@@ -107,7 +107,7 @@ def start(topic: str, module: str, name: str, args: tuple, kwargs: dict,
 
 def _forward_of(args: tuple, kwargs: dict) -> CallRecord | None:
     """The recorded forward call of this spec whose cache is among the arguments."""
-    ids = {id(value) for value in (*args, *kwargs.values()) if not isinstance(value, np.ndarray)}
+    ids = {id(value) for value in (*args, *kwargs.values())}  # a cache may be an array too
     if not ids:
         return None
     spec = current_spec()
