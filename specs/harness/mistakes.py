@@ -91,6 +91,9 @@ def _parse(path: Path, topic: str) -> Mistake | None:
         return None
     constants = {}
     defines = set()
+    if any(isinstance(target, ast.Attribute) for node in tree.body if isinstance(node, ast.Assign)
+           for target in node.targets):
+        return None  # it patches another module (the reference): loading it would change that
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
             defines.add(node.name)

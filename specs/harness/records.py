@@ -180,4 +180,4 @@ def locate(got: Any) -> tuple[CallRecord, Path] | None:
 def _equal(a: Any, b: Any) -> bool:
     a, b = np.asarray(a), np.asarray(b)
     return a.shape == b.shape and a.dtype.kind == b.dtype.kind == "f" and a.size > 0 \
-        and bool(np.array_equal(a, b))
+        and bool(np.array_equal(a, b, equal_nan=True))

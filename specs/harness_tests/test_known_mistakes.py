@@ -88,6 +88,7 @@ def test_catalogue_reads_explanations_and_falls_back_to_the_docstring(tmp_path, 
     (topic / "b.py").write_text('"""Other line.\n\nMore."""\nMODULE = "m"\ndef g():\n    pass\n')
     (topic / "c.py").write_text('MODULE = "other"\ndef f():\n    pass\n')
     (topic / "d.py").write_text('def broken(:\n')
+    (topic / "e.py").write_text('import x\nMODULE = "m"\nx.f = 1\ndef f():\n    pass\n')
     monkeypatch.setattr(mistakes, "REPO_ROOT", tmp_path)
     mistakes.catalogue.cache_clear()
     try:
