@@ -310,3 +310,24 @@ def test_a_right_call_names_nothing(monkeypatch):
     modern = Kata("topic15_modern_convolutions", "modern_conv")
     modern.call("receptive_field", [(3, 1, 2)])
     assert "Known mistake" not in _message(fail, "something else is wrong")
+
+
+def test_wrong_shape_dtype_and_in_place_name_their_mistake(monkeypatch):
+    from specs.harness import expect_dtype, expect_shape
+    t11 = "topic11_conv2d_sliding_window"
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((1, 2, 4, 4)), rng.standard_normal((3, 2, 3, 3)), np.zeros(3)
+    _use(monkeypatch, ROOT / "mutants" / t11 / "dtype_promoted.py")
+    out, _ = Kata(t11, "conv2d").forward("conv2d_forward_naive", x.astype(np.float32),
+                                         w.astype(np.float32), b.astype(np.float32))
+    assert "Known mistake (dtype_promoted)" in _message(expect_dtype, out, np.float32, "out")
+    _use(monkeypatch, ROOT / "mutants" / T13 / "global_avg_keeps_dims.py")
+    out, _ = Kata(T13, "pooling").forward("global_avgpool_forward", x)
+    assert "Known mistake (global_avg_keeps_dims)" in _message(expect_shape, out, (1, 2), "out")
+    _use(monkeypatch, ROOT / "mutants" / t11 / "dout_modified_in_place.py")
+    conv = Kata(t11, "conv2d")
+    out, cache = conv.forward("conv2d_forward_naive", x, w, b)
+    text = _message(conv.backward, "conv2d_backward_naive", np.ones_like(out), cache,
+                    grads=("dx", "dw", "db"))
+    assert text.startswith("conv2d_backward_naive modified its input `dout` in place.\n"
+                           "  Known mistake (dout_modified_in_place)")
