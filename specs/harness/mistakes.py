@@ -36,6 +36,7 @@ CATALOGUE_DIRS = ("mistakes", "mutants")  # the catalogue may be renamed mistake
 RUN_LIMIT = 1.0  # seconds for one mistake's re-run
 BUDGET = 4.0  # seconds of re-runs per test session; past it, failures go undiagnosed
 SCALE_FLOOR = 1e-3  # as checks.SCALE_FLOOR: values near 0 are compared against the array's scale
+MAX_ALTERNATIVES = 2  # mistakes giving the same result on these inputs, named after the first
 OTHER_OUTPUTS_RTOL = 1e-6  # the call's other outputs must agree this well (float32: 1e-4)
 
 VERDICTS: dict[str, str] = {}  # spec node id -> "named" | "forward-first" (read by ordering.py)
@@ -60,12 +61,16 @@ class Mistake:
 class Match:
     mistake: Mistake
     function: str  # the function whose call was re-run
+    alternatives: tuple[Mistake, ...] = ()  # other mistakes that give the same result here
 
     def sentences(self) -> list[str]:
         if self.mistake.explained:
-            return [f"Known mistake ({self.mistake.name}): {self.mistake.explanation}"]
-        return [f"Known mistake ({self.mistake.name}): your result is exactly what this mistake "
-                f"gives on the same inputs: {self.mistake.explanation}"]
+            said = [f"Known mistake ({self.mistake.name}): {self.mistake.explanation}"]
+        else:
+            said = [f"Known mistake ({self.mistake.name}): your result is exactly what this "
+                    f"mistake gives on the same inputs: {self.mistake.explanation}"]
+        return said + [f"Or, as these inputs give the same result ({other.name}): "
+                       f"{other.explanation}" for other in self.alternatives]
 
 
 # ---- the catalogue ----------------------------------------------------------------------------
@@ -230,8 +235,9 @@ def _search(record: records.CallRecord, path, reproduces, wrong) -> Match | None
         return None
     learner = _learner_outputs(record)
     correct = _reference_value(record, path) if path is not None else _MISSING
+    found: list[Mistake] = []
     for mistake in candidates:
-        if _spent[0] > BUDGET:
+        if _spent[0] > BUDGET or len(found) > MAX_ALTERNATIVES:
             break
         try:
             module = _load(mistake.path)
@@ -244,11 +250,13 @@ def _search(record: records.CallRecord, path, reproduces, wrong) -> Match | None
         if value is _MISSING or not reproduces(value) or not wrong(value):
             continue
         if correct is not _MISSING and reproduces(correct):
-            continue  # the reference gives the same: this is not what is wrong
+            return None  # the reference gives the same: this is not what is wrong
         if _agrees(replayed, learner, path):
-            VERDICTS[records.current_spec()] = "named"
-            return Match(mistake, record.name)
-    return None
+            found.append(mistake)
+    if not found:
+        return None
+    VERDICTS[records.current_spec()] = "named"
+    return Match(found[0], record.name, tuple(found[1:]))
 
 
 _MISSING = object()

@@ -331,3 +331,11 @@ def test_wrong_shape_dtype_and_in_place_name_their_mistake(monkeypatch):
                     grads=("dx", "dw", "db"))
     assert text.startswith("conv2d_backward_naive modified its input `dout` in place.\n"
                            "  Known mistake (dout_modified_in_place)")
+
+
+def test_mistakes_alike_on_these_inputs_are_all_named():
+    first = mistakes.Mistake(Path("a.py"), "t", "m", frozenset({"f"}), "A did this.", True)
+    second = mistakes.Mistake(Path("b.py"), "t", "m", frozenset({"f"}), "B did that", False)
+    said = mistakes.Match(first, "f", (second,)).sentences()
+    assert said == ["Known mistake (a): A did this.",
+                    "Or, as these inputs give the same result (b): B did that"]
