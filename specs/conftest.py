@@ -4,8 +4,9 @@ import os
 
 from specs.harness.impl import ENV_VAR, MUTANT_PREFIX, PACKAGES, current_impl
 
-# Every run records its outcomes for `./kata hint` and `./kata status`; rule specs get a marker.
-pytest_plugins = ["tools.kata_cli.report_plugin", "specs.spec_kinds"]
+# Every run records its outcomes for `./kata hint` and `./kata status`; rule specs get a marker;
+# the most precise failure is reported first.
+pytest_plugins = ["tools.kata_cli.report_plugin", "specs.spec_kinds", "specs.harness.ordering"]
 
 
 def pytest_addoption(parser):

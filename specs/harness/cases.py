@@ -18,14 +18,22 @@ def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def output_size_formula(height, width, kernel, stride, padding, dilation=1) -> str:
-    """The DESIGN.md formula with this case's numbers filled in, for shape messages."""
-    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = map(pair, (kernel, stride, padding, dilation))
-    dil = lambda d: "" if d == 1 else f"{d}*"  # noqa: E731
-    return (f"Hout = (H + 2*pad - {'dil*' if dh != 1 else ''}(KH-1) - 1) // stride + 1 = "
-            f"({height} + 2*{ph} - {dil(dh)}({kh}-1) - 1) // {sh} + 1 = "
+def output_size_formula(height, width, kernel, stride, padding, dilation=None) -> str:
+    """The output-size formula in the briefs' own form, with this case's numbers filled in, for
+    shape messages: `(H + 2*ph - KH) // sh + 1` (Topics 11 and 13), or with a dilation
+    `(H + 2*ph - dh*(KH-1) - 1) // sh + 1` (Topics 12 and 15)."""
+    (kh, kw), (sh, sw), (ph, pw) = map(pair, (kernel, stride, padding))
+    if dilation is None:
+        return (f"Hout = (H + 2*ph - KH) // sh + 1 = ({height} + 2*{ph} - {kh}) // {sh} + 1 = "
+                f"{conv_output_size(height, kh, sh, ph)}; "
+                f"Wout = (W + 2*pw - KW) // sw + 1 = ({width} + 2*{pw} - {kw}) // {sw} + 1 = "
+                f"{conv_output_size(width, kw, sw, pw)}.")
+    dh, dw = pair(dilation)
+    return (f"Hout = (H + 2*ph - dh*(KH-1) - 1) // sh + 1 = "
+            f"({height} + 2*{ph} - {dh}*({kh}-1) - 1) // {sh} + 1 = "
             f"{conv_output_size(height, kh, sh, ph, dh)}; "
-            f"Wout = ({width} + 2*{pw} - {dil(dw)}({kw}-1) - 1) // {sw} + 1 = "
+            f"Wout = (W + 2*pw - dw*(KW-1) - 1) // sw + 1 = "
+            f"({width} + 2*{pw} - {dw}*({kw}-1) - 1) // {sw} + 1 = "
             f"{conv_output_size(width, kw, sw, pw, dw)}.")
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import numpy as np
 
+from . import diagnose, mistakes, records
 from .cases import conv_output_size, output_size_formula, pair
-from .diagnose import explain_mismatch, shape_advice
+from .diagnose import shape_advice
 from .gradcheck import numerical_gradient
 from .kata import fail
 
@@ -22,20 +24,28 @@ def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str
     expected = tuple(int(n) for n in expected)
     if tuple(got.shape) != expected:
         lines = [f"{what} has shape {tuple(got.shape)}, expected {expected}."]
-        lines += [_wrapped(advice) for advice in _safely(shape_advice, got.shape, expected)]
+        match = _safely_one(mistakes.name_shape_or_dtype_mistake, got, expected)
+        if match is not None:
+            lines += [_wrapped(sentence) for sentence in match.sentences()]
+        else:
+            lines += [_wrapped(advice) for advice in _safely(shape_advice, got.shape, expected)]
         lines += [f"  {why.strip()}"] if why.strip() else []
-        fail("\n".join(lines))
+        fail("\n".join(lines), name_mistake=_untraced(got))
 
 
 def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
     """Fail unless `got` has the dtype of the inputs (float32 in gives float32 out)."""
     expected = np.dtype(expected)
     if got.dtype != expected:
+        match = _safely_one(mistakes.name_shape_or_dtype_mistake, got, None, expected)
+        if match is not None:
+            fail(f"{what} is {got.dtype} but the inputs were {expected}.\n"
+                 + "\n".join(_wrapped(sentence) for sentence in match.sentences()), False)
         fail(f"{what} is {got.dtype} but the inputs were {expected}: keep the input's dtype "
              f"(allocate with dtype=x.dtype, e.g. np.zeros(shape, dtype=x.dtype)).\n"
              + _wrapped("Other ways to lose it: an np.float64(...) scalar or a float64 array mixed "
                         "into the arithmetic (NumPy 2 promotes float32 with them), or an "
-                        ".astype(np.float64) along the way."))
+                        ".astype(np.float64) along the way."), name_mistake=_untraced(got))
 
 
 def relative_errors(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -47,11 +57,15 @@ def relative_errors(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 
 def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float = 1e-7,
-                 reference: str = "the reference") -> None:
+                 reference: str = "the reference", note: str = "") -> None:
     """Fail unless every element of `got` is within `rtol` relative error of `expected`.
 
-    The message names the worst element (index, expected, got, relative error), how many elements
-    are off, and, where the pattern says something, where the error lives and its likely cause.
+    The message says first which known mistake gives exactly `got` on the same inputs, if one
+    does (mistakes.py); then the worst element (the largest error against the array's scale),
+    how many elements are off; then, when no mistake was named, whether the forward this
+    gradient comes from is wrong, or else where the error lives and its likely cause, in the
+    terms of the function at hand (diagnose.py). `note`: the spec's own word on the likely
+    cause, shown instead of guesses.
     """
     expected = np.asarray(expected)
     expect_shape(got, expected.shape, what)
@@ -59,21 +73,75 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
     bad = ~(errors <= rtol)  # NaN counts as bad
     if not bad.any():
         return
-    worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(errors), np.inf, errors))),
-                             errors.shape)
-    index = ", ".join(str(int(i)) for i in worst)
-    numbers = (f"expected {expected[worst]:.6g}, got {got[worst]:.6g} (relative error "
-               f"{errors[worst]:.1e}, tolerance {rtol:.0e})")
     lines = [f"{what} does not match {reference}."]
+    match = _safely_one(mistakes.name_known_mistake, got, expected, rtol)
+    if match is not None:
+        lines += [_wrapped(sentence) for sentence in match.sentences()]
+    lines += _numbers(got, expected, bad, rtol)
+    if match is None:
+        forward = _safely_one(mistakes.wrong_forward, got)
+        if forward:
+            lines.append(_wrapped(
+                f"Fix {forward} first: on these same inputs your {forward} returns another `out` "
+                f"than the reference, and this backward is checked with what your forward gave "
+                f"(its cache, or finite differences of it). The backward may well be right."))
+        elif note:
+            lines.append(_wrapped(note))
+        elif not _header_names_cause(reference):
+            family = diagnose.family_of(_function_named(got, what))
+            # Sentences are wrapped for a terminal; map rows (which start with spaces) are kept.
+            lines += [f"  {sentence}" if sentence.startswith(" ") else _wrapped(sentence)
+                      for sentence in _safely(diagnose.explain_mismatch, got, expected, bad, family)]
+    fail("\n".join(lines), name_mistake=_untraced(got))
+
+
+def _untraced(got) -> bool:
+    """True when `got` is no value a recorded call returned (a value the spec derived from one):
+    then fail() may still name a mistake from the spec's recent calls as a whole."""
+    return _safely_one(records.locate, got) is None
+
+
+def _numbers(got: np.ndarray, expected: np.ndarray, bad: np.ndarray, rtol: float) -> list[str]:
+    """The worst element, chosen by its error against the array's scale (an element that should
+    be near 0 does not hide a wrong large one), with its relative error; how many are off."""
+    got64, exp64 = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    scale = float(np.max(np.abs(exp64), initial=0.0))
+    with np.errstate(all="ignore"):
+        against_scale = np.abs(got64 - exp64) / (scale + 1e-300)
+        relative = np.abs(got64 - exp64) / np.abs(exp64)
+    ranked = np.where(np.isnan(against_scale), np.inf, against_scale)
+    worst = np.unravel_index(int(np.argmax(ranked)), ranked.shape)
+    index = ", ".join(str(int(i)) for i in worst)
+    numbers = (f"expected {exp64[worst]:.6g}, got {got64[worst]:.6g} (relative error "
+               f"{relative[worst]:.1e}, off by {against_scale[worst]:.1e} of the largest "
+               f"expected |value|; tolerance {rtol:.0e})")
     if bad.size == 1:
-        lines.append(f"  {numbers}")
-    else:
-        lines += [f"  worst element [{index}]: {numbers}",
-                  f"  {int(bad.sum())} of {bad.size} elements are off."]
-    # Sentences are wrapped for a terminal; map rows (which start with spaces) are kept.
-    lines += [f"  {sentence}" if sentence.startswith(" ") else _wrapped(sentence)
-              for sentence in _safely(explain_mismatch, got, expected, bad)]
-    fail("\n".join(lines))
+        return [f"  expected {exp64.flat[0]:.6g}, got {got64.flat[0]:.6g} (relative error "
+                f"{relative.flat[0]:.1e}, tolerance {rtol:.0e})"]
+    return [f"  worst element [{index}]: {numbers}", f"  {int(bad.sum())} of {bad.size} elements are off."]
+
+
+def _header_names_cause(reference: str) -> bool:
+    """A reference that spells out the rule ("the tie rule (each window's dout goes to its FIRST
+    maximum...)") already says what is wrong: guessed causes would only compete with it."""
+    return len(reference.split()) > 6
+
+
+def _function_named(got: np.ndarray, what: str) -> str:
+    """The learner's function that returned `got` (from the harness's records), else the first
+    word of `what` ("batchnorm2d_backward(train=True): dx")."""
+    located = _safely_one(records.locate, got)
+    if located is not None:
+        return located[0].name
+    return re.split(r"[^A-Za-z0-9_]", what.strip(), maxsplit=1)[0]
+
+
+def _safely_one(function, *args):
+    """A diagnosis is a bonus: if it breaks, the failure itself still shows."""
+    try:
+        return function(*args)
+    except Exception:
+        return None
 
 
 def _wrapped(sentence: str) -> str:

@@ -38,8 +38,61 @@ SMALL_ERROR = 1e-3  # errors under this fraction of the largest expected magnitu
 MOSTLY = 0.9  # this share of the non-zero elements wrong counts as "nearly every element"
 
 
-def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> list[str]:
-    """Sentences about how `got` differs from `expected`; `bad` marks the wrong elements."""
+WINDOWS, STATISTICS, LOSS, OPTIMIZER, BLOCK, OTHER = (
+    "windows", "statistics", "loss", "optimizer", "block", "other")
+_FAMILY_WORDS = (  # first match wins: a name's words -> the kind of computation
+    (BLOCK, ("residual_block", "separable_block")),
+    (STATISTICS, ("norm", "channel_stats", "normalize")),
+    (WINDOWS, ("conv", "pool", "im2col", "col2im", "depthwise", "pointwise")),
+    (LOSS, ("cross_entropy", "softmax", "loss")),
+    (OPTIMIZER, ("sgd", "adam", "momentum", "optimizer")),
+)
+
+
+def family_of(function: str) -> str:
+    """What kind of computation a public function is, for advice that fits it: windows (convs,
+    pooling), statistics (the norms), loss, optimizer, block (layers wired together), other."""
+    name = function.lower()
+    for family, words in _FAMILY_WORDS:
+        if any(word in name for word in words):
+            return family
+    return OTHER
+
+
+# What "every element is wrong" and "the differences are small" point at, per family.
+CORE = {
+    WINDOWS: "which inputs meet which weights, the axes you sum over, and in a backward pass "
+             "that overlapping contributions add up (+=)",
+    STATISTICS: "the statistics: which axes the mean and variance run over (per channel over "
+                "N, H, W for batch norm; per sample, or per sample and group, for the others), "
+                "the biased variance (divide by the count), eps inside the square root, and in "
+                "a backward its three terms (through x_hat, through the variance, through the "
+                "mean)",
+    LOSS: "the log-softmax (z - max - log(sum(exp(z - max))) per row), the target row (label "
+          "smoothing), the mean over the batch, and in a backward (softmax - target) / N",
+    OPTIMIZER: "the update: weight decay added to the gradient, the velocity updated from it, "
+               "then the parameter moved against it, in that order and with those signs",
+    BLOCK: "the wiring: which layer feeds which, where the shortcut is added, which ReLU comes "
+           "after the addition, and in a backward the shortcut's gradient added to the main path's",
+    OTHER: "",
+}
+SMALL = {
+    WINDOWS: "float32 intermediates, or a term left out at an edge",
+    STATISTICS: "where eps goes (inside the square root), a biased vs an unbiased variance, or "
+                "float32 intermediates",
+    LOSS: "an epsilon added inside a log, label smoothing's share, or float32 intermediates",
+    OPTIMIZER: "the order of two updates, or where weight decay is added",
+    BLOCK: "an eps or a momentum in a batch norm, or float32 intermediates",
+    OTHER: "an epsilon, the order of two updates, or float32 intermediates",
+}
+
+
+def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray,
+                     family: str = WINDOWS) -> list[str]:
+    """Sentences about how `got` differs from `expected`; `bad` marks the wrong elements.
+
+    `family` (see family_of) keeps the advice to what applies: windows, stride, padding and
+    `+=` only for convolutions and pooling."""
     got = np.asarray(got, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape or not bad.any():
@@ -53,30 +106,32 @@ def explain_mismatch(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> 
     if not np.any(expected):
         return ["Every expected value is 0 here. If it comes from finite differences, your "
                 "forward does not depend on this input at all: is it used in the forward?"]
-    relation = _whole_array_relation(got, expected)
+    windows = family == WINDOWS
+    clamped = _clamped_at_zero(got, expected, bad)
+    if clamped:
+        return clamped
+    relation = _whole_array_relation(got, expected, windows)
     if relation:
         return relation
     scale = float(np.max(np.abs(expected)))
     largest = float(np.max(np.abs(got - expected))) / scale
     if largest < SMALL_ERROR:
         return [f"The differences are small (at most {largest:.1e} of the largest value): the "
-                f"method is right and a detail differs, such as where an epsilon goes (inside "
-                f"the square root?), a biased vs an unbiased variance, the order of two "
-                f"updates, or float32 intermediates."]
+                f"method is right and a detail differs, such as "
+                f"{SMALL.get(family, SMALL[OTHER])}."]
     signal = np.abs(expected) > ZERO_FLOOR * scale
-    starts = _window_starts(bad) if got.ndim >= 3 else []
+    starts = _window_starts(bad) if got.ndim >= 3 and windows else []
     if starts:
         return starts + _text_map(bad)
     if bad.all() or bad[signal].mean() >= MOSTLY:
         every = "Every" if bad[signal].all() else "Nearly every"
         which = "" if bad.all() or signal.all() else " that should be non-zero"
         return [f"{every} element{which} is wrong, so the error is not at an edge or at "
-                f"particular positions but in the core computation: which inputs meet which "
-                f"weights, the axes you sum over, and in a backward pass that overlapping "
-                f"contributions add up (+=)."]
+                f"particular positions but in the core computation"
+                f"{': ' + CORE[family] if CORE.get(family) else ''}."]
     sentences = []
     if got.ndim >= 3:
-        sentences += _spatial_pattern(bad)
+        sentences += _spatial_pattern(bad) if windows else []
         sentences += _confined_to_one(bad, axis=0, noun="sample" if got.ndim < 4 else "sample/filter",
                                       where="axis 0 (N for images, F for weights)")
     if got.ndim == 4:
@@ -109,14 +164,32 @@ def _close(a: np.ndarray, b: np.ndarray, tol: float) -> bool:
     return bool(np.all(np.abs(a - b) <= tol))
 
 
-def _whole_array_relation(got: np.ndarray, expected: np.ndarray) -> list[str]:
+def _clamped_at_zero(got: np.ndarray, expected: np.ndarray, bad: np.ndarray) -> list[str]:
+    """Wrong elements that are 0 where a negative number belongs: a 0 won a maximum (a pad of 0
+    in max pooling, a ReLU too many), rather than a position never written."""
+    wrong_got, wrong_expected = got[bad], expected[bad]
+    if np.any(wrong_got) or not np.all(wrong_expected < 0):
+        return []
+    every = "Every wrong element" if not np.all(bad) else "Everything you returned"
+    return [f"{every} is 0 where a negative value belongs (the expected values there are all "
+            f"negative): a 0 wins over them. Usual causes: padding with 0 before a maximum (max "
+            f"pooling pads with -inf, so a pad never wins), or a ReLU / np.maximum(..., 0) "
+            f"that does not belong here."]
+
+
+def _whole_array_relation(got: np.ndarray, expected: np.ndarray, windows: bool = True) -> list[str]:
     if not np.any(got):
         return ["Everything you returned is zero: is the result ever written into the output "
-                "array (or is it computed and then dropped)?"]
+                "array (or is it computed and then dropped)? If it is, look for a value that "
+                "becomes 0 on the way: an integer dtype that wraps around (uint8 arithmetic "
+                "overflows silently: convert to float first) or an integer division."]
     scale = float(np.max(np.abs(expected)))
     tol = min(RELATION_RTOL * scale, RELATION_SHARE * float(np.max(np.abs(got - expected))))
-    for finder in (_constant_factor, _constant_offset, _orientation, _shift, _axis_mixup,
-                   _reshaped_not_transposed, _same_numbers_elsewhere):
+    finders = (_constant_factor, _constant_offset, _orientation, _shift, _axis_mixup,
+               _reshaped_not_transposed, _same_numbers_elsewhere) if windows else \
+        (_constant_factor, _constant_offset, _axis_mixup, _reshaped_not_transposed,
+         _same_numbers_elsewhere)
+    for finder in finders:
         found = finder(got, expected, tol)
         if found:
             return found

@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import os
 import signal
+import textwrap
 import threading
 import traceback
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from . import records
 from .diagnose import help_pointer
 from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module
 
@@ -35,18 +37,39 @@ class KataTimeout(Exception):
     """Raised inside a learner's function when its call runs past the time limit."""
 
 
-def fail(message: str) -> None:
+def fail(message: str, name_mistake: bool = True) -> None:
     """Fail the current spec with `message` alone (no traceback: the message is the help).
 
-    Except for the one-line "not implemented yet", a last line says where help is.
+    Except for the one-line "not implemented yet", a last line says where help is. With
+    `name_mistake`, a known mistake that reproduces the spec's last calls is named after the
+    first line (the checks that compare one value search for it themselves).
     """
     pointer = help_pointer()
+    if name_mistake and "not implemented yet" not in message and "Known mistake (" not in message:
+        message = _with_known_mistake(message)
     if pointer and "not implemented yet" not in message:
         message = f"{message}\n  {pointer}"
     try:
         pytest.fail(message, pytrace=False)
     except pytest.fail.Exception as failure:
         raise failure from None  # hide "during handling of the above exception" chains
+
+
+def _with_known_mistake(message: str) -> str:
+    """The message with a known mistake named after its first line, when one reproduces what the
+    spec's recent calls returned (mistakes.py); else the message as it is."""
+    from . import mistakes  # it re-runs calls with this module's time limit: import late
+
+    try:
+        match = mistakes.name_from_recent_calls()
+    except Exception:
+        return message
+    if match is None:
+        return message
+    first, _, rest = message.partition("\n")
+    named = "\n".join(textwrap.fill(sentence, 100, initial_indent="  ", subsequent_indent="  ")
+                      for sentence in match.sentences())
+    return f"{first}\n{named}" + (f"\n{rest}" if rest else "")
 
 
 class Kata:
@@ -93,7 +116,7 @@ class Kata:
 
         Only `out` is checked for NaN/inf: the cache is the learner's own business.
         """
-        result = self._call_unchanged(name, args, kwargs, time_limit)
+        result = self._call_unchanged(name, args, kwargs, time_limit, is_forward=True)
         if not (isinstance(result, tuple) and len(result) == 2):
             fail(f"{name} should return a pair (out, cache); it returned {_describe(result)}.")
         out, cache = result
@@ -103,17 +126,28 @@ class Kata:
         check_finite(out, f"`out` of {name}")
         return out, cache
 
-    def _call_unchanged(self, name, args, kwargs, time_limit):
-        """Call through the guard, then fail if any array argument was modified."""
+    def _call_unchanged(self, name, args, kwargs, time_limit, is_forward=False):
+        """Call through the guard, then fail if any array argument was modified.
+
+        The call is recorded (records.py): a forward's (out, cache) is told apart by
+        `is_forward` or by its name."""
         fn = self.function(name)
         bound = _bind_arguments(fn, args, kwargs)
-        before = {arg: value.copy() for arg, value in bound.items() if isinstance(value, np.ndarray)}
+        copies: dict[int, Any] = {}  # id of an argument -> its copy, shared with the record
+        record = records.start(self.topic, self.module_name, name, args, kwargs, copies,
+                               is_forward or name.endswith("_forward"))
+        before = {arg: copies[id(value)] if id(value) in copies else value.copy()
+                  for arg, value in bound.items() if isinstance(value, np.ndarray)}
         result = self._guarded(name, fn, args, kwargs, time_limit)
+        if record is not None:
+            record.result = result
         for arg, original in before.items():
             if not _same_array(bound[arg], original):
-                fail(f"{name} modified its input `{arg}` in place. Inputs must stay as they were: "
-                     f"work on a copy (e.g. np.pad returns a new array; `x += ...` changes the "
-                     f"caller's x, `x = x + ...` does not).")
+                fail(f"{name} modified its input `{arg}` in place."
+                     + _known_in_place_mistake(record, list(bound).index(arg), arg, len(args),
+                                               bound[arg])
+                     + " Inputs must stay as they were: work on a copy (e.g. np.pad returns a new "
+                       "array; `x += ...` changes the caller's x, `x = x + ...` does not).")
         return result
 
     def backward(self, name: str, *args: Any, grads: tuple[str, ...], **kwargs: Any):
@@ -157,6 +191,22 @@ class Kata:
         raise AssertionError("unreachable")
 
 
+def _known_in_place_mistake(record, index: int, arg: str, positional: int, now) -> str:
+    """' Known mistake (...): ...' when a catalogued mistake modifies the same input alike."""
+    if record is None:
+        return ""
+    from . import mistakes  # mistakes re-runs calls with this module's time limit: import late
+
+    try:
+        match = mistakes.name_in_place_mistake(record, index if index < positional else arg, now)
+    except Exception:
+        return ""
+    if match is None:
+        return ""
+    return "".join("\n" + textwrap.fill(sentence, 100, initial_indent="  ", subsequent_indent="  ")
+                   for sentence in match.sentences()) + "\n "
+
+
 def check_finite(value: np.ndarray, label: str) -> None:
     """Fail if `value` holds NaN or inf, naming the first bad element."""
     if not np.issubdtype(value.dtype, np.floating):
@@ -185,14 +235,32 @@ def _not_implemented_message(name: str, err: BaseException, topic: str) -> str:
 
 
 def _learner_line(err: BaseException) -> str:
-    """' (at katas/.../file.py:LINE: code)' for the deepest frame in the repository's code."""
+    """Where in the learner's code it went wrong, e.g. ' (at katas/.../file.py:LINE: code)'.
+
+    The line that raised is the deepest frame in the repository's code. When the exception came
+    from deeper, in NumPy, that line is the call that failed ("which failed inside np.pad"); when
+    it came from one of the learner's own helpers, the line that called the helper follows.
+    """
     if isinstance(err, SyntaxError) and err.filename:
         return f" (at {_relative(err.filename)}:{err.lineno})"
-    for frame in reversed(traceback.extract_tb(err.__traceback__)):
-        relative = _relative(frame.filename)
-        if relative.startswith(("katas/", "solutions/", "mutants/")):
-            return f" (at {relative}:{frame.lineno}: {frame.line})"
-    return ""
+    frames = traceback.extract_tb(err.__traceback__)
+    mine = [frame for frame in frames if _relative(frame.filename).startswith(LEARNER_FOLDERS)]
+    if not mine:
+        return ""
+    raised, last = frames[-1], mine[-1]
+    text = f" (at {_frame_text(last)}"
+    if raised is not last:
+        text += f", which failed inside {raised.name}"
+    elif len(mine) > 1:
+        text += f", in {last.name}, called from {_frame_text(mine[-2])}"
+    return text + ")"
+
+
+LEARNER_FOLDERS = ("katas/", "solutions/", "mutants/")
+
+
+def _frame_text(frame: traceback.FrameSummary) -> str:
+    return f"{_relative(frame.filename)}:{frame.lineno}: {frame.line}"
 
 
 def _relative(filename: str) -> str:

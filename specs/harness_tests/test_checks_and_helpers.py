@@ -102,8 +102,10 @@ def test_cases_helpers():
     assert pair(3) == (3, 3) and pair([2, 1]) == (2, 1)
     assert conv_output_size(7, 3, 2, 1) == 4 and conv_output_size(7, 3, 1, 0, dilation=2) == 3
     formula = output_size_formula(7, 5, (3, 2), (2, 1), (1, 0))
-    assert formula.endswith("= 4; Wout = (5 + 2*0 - (2-1) - 1) // 1 + 1 = 4.")
-    assert "dil*" in output_size_formula(7, 7, 3, 1, 0, dilation=2)
+    assert formula == ("Hout = (H + 2*ph - KH) // sh + 1 = (7 + 2*1 - 3) // 2 + 1 = 4; "
+                       "Wout = (W + 2*pw - KW) // sw + 1 = (5 + 2*0 - 2) // 1 + 1 = 4.")
+    assert "(7 + 2*0 - 2*(3-1) - 1) // 1 + 1 = 3" in output_size_formula(7, 7, 3, 1, 0, dilation=2)
+    assert "dh*(KH-1)" in output_size_formula(7, 7, 3, 1, 0, dilation=1)
     assert case_id(x=(2, 3), s=1) == "x2x3-s1"
     assert random_array(np.random.default_rng(0), (2, 2), np.float32).dtype == np.float32
 
@@ -122,7 +124,9 @@ def test_a_broken_diagnosis_never_hides_the_failure(monkeypatch):
     def broken(*args):
         raise RuntimeError("diagnosis bug")
 
-    monkeypatch.setattr(checks, "explain_mismatch", broken)
+    monkeypatch.setattr(checks.diagnose, "explain_mismatch", broken)
+    monkeypatch.setattr(checks.mistakes, "name_known_mistake", broken)
+    monkeypatch.setattr(checks.mistakes, "wrong_forward", broken)
     monkeypatch.setattr(checks, "shape_advice", broken)
     with pytest.raises(Failed, match=r"^out does not match the reference\.\n  worst element"):
         expect_close(np.ones(3) * 2, np.ones(3), "out")

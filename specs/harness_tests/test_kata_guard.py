@@ -262,3 +262,24 @@ def test_impl_switch(monkeypatch, tmp_path):
     monkeypatch.setenv(impl.ENV_VAR, f"mutant:{stray}")
     with pytest.raises(ValueError, match="folder named after its topic"):
         impl.import_topic_module("topic11_conv2d_sliding_window", "conv2d")
+
+
+def test_error_names_the_calling_line_as_well(kata, monkeypatch, tmp_path):
+    """The line that raised and the learner's line that called the failing function (issue 10)."""
+    monkeypatch.setattr(kata_module, "LEARNER_FOLDERS", (str(tmp_path).replace("\\", "/"),))
+    (tmp_path / TOPIC / "fake.py").write_text(FAKE + '''
+def helper(x):
+    return x[10]
+
+def calls_helper(x):
+    return helper(x)
+
+def calls_numpy(x):
+    return np.reshape(x, (3,))
+''')
+    _forget_fake_modules()
+    text = _message(kata.call, "calls_helper", np.zeros(2))
+    assert "return x[10], in helper, called from " in text and "return helper(x))" in text
+    text = _message(kata.call, "calls_numpy", np.zeros(2))
+    assert "np.reshape(x, (3,)), which failed inside" in text
+    _forget_fake_modules()

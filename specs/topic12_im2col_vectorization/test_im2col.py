@@ -295,9 +295,38 @@ def test_col2im_is_the_adjoint_of_im2col(x_shape, kernel, stride, padding, dilat
     left, right = float(np.sum(cols * y)), float(np.sum(x * back))
     if not np.isclose(left, right, rtol=1e-9, atol=1e-9):
         fail(f"col2im is not the adjoint of im2col for kernel_size={kernel}, {_described(geometry)}: "
-             f"<im2col(x), y> = {left:.10g} but <x, col2im(y)> = {right:.10g}. Each entry of y "
-             f"must be ADDED to the pixel of x that im2col copied into that position (windows "
-             f"overlap: use +=), with the same stride, dilation and padding as im2col.")
+             f"<im2col(x), y> = {left:.10g} but <x, col2im(y)> = {right:.10g}. "
+             + _adjoint_cause(x_shape, kernel, geometry, cols.shape))
+
+
+def _window_counts(x_shape, kernel, stride, padding, dilation):
+    """How many (window, kernel offset) pairs read each pixel of x: col2im of all ones."""
+    (KH, KW), (sh, sw), (ph, pw), (dh, dw) = map(pair, (kernel, stride, padding, dilation))
+    H, W = x_shape[2:]
+    counts = np.zeros((H + 2 * ph, W + 2 * pw))
+    for i in range(conv_output_size(H, KH, sh, ph, dh)):
+        for j in range(conv_output_size(W, KW, sw, pw, dw)):
+            for p in range(KH):
+                for q in range(KW):
+                    counts[i * sh + p * dh, j * sw + q * dw] += 1
+    return np.broadcast_to(counts[ph:ph + H, pw:pw + W], x_shape)
+
+
+def _adjoint_cause(x_shape, kernel, geometry, cols_shape):
+    """Whether col2im adds overlapping entries (col2im of all ones counts the windows that read
+    each pixel, whatever the layout) or adds them right but in another layout than im2col's."""
+    ones = kata.call("col2im", np.ones(cols_shape), x_shape, kernel, **geometry)
+    counts = _window_counts(x_shape, kernel, **geometry)
+    if np.array_equal(ones, counts):
+        return (f"Your col2im adds every entry where it belongs (col2im of all ones counts the "
+                f"windows reading each pixel, as it should), so the layouts differ: col2im must "
+                f"read rows and columns in exactly im2col's order ({LAYOUT}).")
+    if np.all(ones <= np.minimum(counts, 1)) and np.any(counts > 1):
+        return ("col2im of all ones should count the windows that read each pixel, yours is at "
+                "most 1: where windows overlap, entries must be ADDED (+=), not assigned.")
+    return ("col2im of all ones should count the windows that read each pixel, and yours does "
+            "not: each entry of y is added to the pixel of x that im2col copied into that "
+            "position (windows overlap: +=), with the same stride, dilation and padding as im2col.")
 
 
 @pytest.mark.gradient

@@ -226,15 +226,25 @@ def test_maxpool_ties_go_to_the_first_maximum(name):
     (dx,) = pool.backward("maxpool2d_backward", dout, cache, grads=("dx",))
     if not np.isclose(dx.sum(), dout.sum()):
         fail(f"maxpool2d_backward after {call} on x = {x[0, 0].tolist()}: dx sums to "
-             f"{dx.sum():g} but dout sums to {dout.sum():g}. Each window sends its dout to "
-             f"exactly ONE element; on a tie, to the first maximum in row-major window order "
-             f"(a mask `window == window.max()` sends it to every tied maximum).")
+             f"{dx.sum():g} but dout sums to {dout.sum():g}. " + _lost_or_duplicated(dx, dout))
     expect_close(dx, dx_expected,
                  f"maxpool2d_backward after {call} on x = {x[0, 0].tolist()}, "
                  f"dout = {dout[0, 0].tolist()}: dx",
                  reference="the tie rule (each window's dout goes to its FIRST maximum, "
                            "scanning the window's rows top to bottom, each left to right; "
                            "overlapping windows add up)")
+
+
+def _lost_or_duplicated(dx, dout) -> str:
+    """Why dx does not sum to dout's sum: gradient lost (assigned where windows overlap) or
+    sent more than once (to every tied maximum)."""
+    if dx.sum() < dout.sum():
+        return ("Gradient was lost: where windows overlap, two windows can send their dout to "
+                "the same element, and the second must be ADDED to the first (dx[...] += ...), "
+                "not assigned over it.")
+    return ("Gradient was sent more than once: each window sends its dout to exactly ONE "
+            "element; on a tie, to the first maximum in row-major window order (a mask "
+            "`window == window.max()` sends it to every tied maximum).")
 
 
 def test_maxpool_padding_never_wins():

@@ -152,13 +152,43 @@ def test_statistics_per_sample_and_group(kind, x_shape, num_groups, eps):
         off = np.abs(value - expected[stat]) > 1e-9 * max(1.0, float(np.abs(expected[stat]).max()))
         if off.any():
             n, g = (int(i) for i in np.argwhere(off)[0])
-            hint = ("Use the biased variance (divide by the number of elements, np.var's "
+            axes = normalized_over(out, x, eps, groups)
+            hint = (axes if axes else
+                    "Use the biased variance (divide by the number of elements, np.var's "
                     "default), and add eps inside the square root." if stat == "variance" else "")
             fail(f"{label(kind, num_groups, eps)} with gamma=1, beta=0: wrong statistics.\n"
                  f"  sample {n}, group {g} has {stat} {value[n, g]:.6g} after normalization, "
                  f"expected {expected[stat][n, g]:.6g}."
                  + advice(f"Each sample is normalized {where}; the batch axis never mixes.",
                           *([hint] if hint else [])))
+
+
+def normalized_over(out, x, eps, groups) -> str:
+    """'Your out is x normalized over ...' when out (gamma=1, beta=0) is x normalized with other
+    statistics than the expected ones (per channel, per sample, over the batch, other groups)."""
+    for where, blocks, back in _other_statistics(x, groups):
+        mean, var = blocks.mean(axis=-1, keepdims=True), blocks.var(axis=-1, keepdims=True)
+        if np.allclose(out, back((blocks - mean) / np.sqrt(var + eps)), rtol=1e-6, atol=1e-9):
+            return f"Your out is x normalized over {where}: the statistics run over the wrong axes."
+    return ""
+
+
+def _other_statistics(x, groups):
+    """(where, x cut into rows the statistics run over, the way back to x's shape) for each
+    grouping but the expected one, and for batch norm's."""
+    N, C = x.shape[:2]
+
+    def back(rows):
+        return rows.reshape(x.shape)
+
+    for g in (g for g in range(1, C + 1) if C % g == 0 and g != groups):
+        where = ("each channel on its own, over H and W only (that is InstanceNorm)" if g == C
+                 else "all of C, H, W at once (one group, LayerNorm)" if g == 1
+                 else f"{g} groups of {C // g} channels")
+        yield where, x.reshape(N, g, -1), back
+    yield ("each channel over the whole batch, N, H and W (that is BatchNorm: the batch axis "
+           "mixes)"), np.moveaxis(x, 1, 0).reshape(C, -1), \
+        lambda rows: np.moveaxis(rows.reshape(C, N, *x.shape[2:]), 0, 1)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -61,9 +61,15 @@ def test_cross_entropy_backward_matches_finite_differences(smoothing):
 def test_cross_entropy_float32_and_extreme_logits():
     logits = np.array([[1000.0, 0.0, -1000.0], [-50.0, 80.0, 3.0]], np.float32)
     loss, cache = _forward_loss(logits, np.array([0, 2]), 0.1)
+    if np.isnan(loss):
+        fail("softmax_cross_entropy_forward returned NaN for logits of +-1000: exp(1000) "
+             "overflows to inf, and inf / inf is NaN. Subtract each row's maximum before "
+             "exponentiating.")
     if not np.isfinite(loss):
-        fail("softmax_cross_entropy_forward returned a non-finite loss for logits of +-1000: "
-             "subtract each row's maximum before exponentiating.")
+        fail(f"softmax_cross_entropy_forward returned {loss} for logits of +-1000: a probability "
+             f"underflowed to 0 and log(0) is -inf (subtracting the maximum keeps exp finite, but "
+             f"exp(-1000) is still 0). Take the log before dividing: log-softmax, "
+             f"log p = (z - max) - log(sum(exp(z - max))), needs no log of a tiny probability.")
     (d,) = pipe.backward("softmax_cross_entropy_backward", 1.0, cache, grads=("dlogits",))
     expect_shape(d, logits.shape, "softmax_cross_entropy_backward: dlogits")
     expect_dtype(d, np.float32, "softmax_cross_entropy_backward: dlogits")

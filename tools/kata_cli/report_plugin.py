@@ -48,6 +48,7 @@ def pytest_runtest_logreport(report):
     })
     if report.failed and entry["outcome"] != "failed":
         entry["outcome"], entry["message"] = "failed", _message(report)
+        entry["rank"] = dict(report.user_properties).get("kata_rank", 2)  # specs/harness/ordering.py
     elif report.skipped and report.when in ("setup", "call") and entry["outcome"] == "passed":
         entry["outcome"] = "skipped"
 

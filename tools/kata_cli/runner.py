@@ -39,6 +39,7 @@ class Failure:
     id: str
     message: str
     kinds: list[str] = field(default_factory=list)
+    rank: int = 2  # lower is more precise (specs/harness/ordering.py)
 
     @property
     def name(self) -> str:
@@ -67,9 +68,10 @@ class TopicResult:
                 and all(NOT_IMPLEMENTED in f.message for f in self.failures))
 
     def focus(self) -> Failure | None:
-        """The failure to show first: a real error in written code beats a blank function."""
+        """The failure to show first: a real error in written code beats a blank function, and
+        the most precise one (a named mistake, a rule) beats a grid case, as in pytest's report."""
         written = [f for f in self.failures if NOT_IMPLEMENTED not in f.message]
-        return (written or self.failures or [None])[0]
+        return min(written or self.failures or [None], key=lambda f: f.rank if f else 0)
 
     def waiting(self) -> dict[str, int]:
         """function not implemented yet -> how many failing specs wait for it."""
@@ -158,7 +160,8 @@ def split_by_topic(payload: dict, topics: list[Topic], seconds: float) -> dict[i
             counts[0] += passed
             counts[1] += 1
         if not passed:
-            result.failures.append(Failure(test["id"], test["message"], test["kinds"]))
+            result.failures.append(Failure(test["id"], test["message"], test["kinds"],
+                                           test.get("rank", 2)))
     for error in payload["errors"]:
         result = _owner(error, by_folder) or next(iter(results.values()))
         result.errors.append(error)

@@ -1,0 +1,55 @@
+"""The most precise failure first: the order of pytest's FAILURES section and `./kata watch`.
+
+Specs run in their files' order; only the report is reordered, so nothing costs extra time.
+Each failing spec gets a rank (lower is shown first), stored in its report's user_properties as
+`kata_rank` (the kata command's report plugin reads it too):
+0. the message names a known mistake (mistakes.py);
+1. a rule spec (`rules` marker): it states the rule that is broken;
+2. other specific specs (no kind marker);
+3. golden PyTorch cases (`fixture`); 4. finite differences (`gradient`); 5. the shape grid;
+6. a backward whose forward is wrong ("fix <forward> first": the forward's own failure says more);
+7. a function not implemented yet.
+Within a rank, the run's order is kept.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from . import mistakes
+
+RANK_KEY = "kata_rank"
+NAMED, RULE, SPECIFIC, FIXTURE, GRADIENT, SHAPE, FORWARD_FIRST, BLANK = range(8)
+KIND_RANKS = (("rules", RULE), ("fixture", FIXTURE), ("gradient", GRADIENT), ("shape", SHAPE))
+
+
+def rank(item: pytest.Item, message: str) -> int:
+    verdict = mistakes.VERDICTS.get(item.nodeid)
+    if verdict == "named":
+        return NAMED
+    if "not implemented yet" in message:
+        return BLANK
+    if verdict == "forward-first":
+        return FORWARD_FIRST
+    marked = {mark.name for mark in item.iter_markers()}
+    return next((value for kind, value in KIND_RANKS if kind in marked), SPECIFIC)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and report.when == "call":
+        report.user_properties.append((RANK_KEY, rank(item, report.longreprtext)))
+
+
+def report_rank(report) -> int:
+    return dict(report.user_properties).get(RANK_KEY, SPECIFIC)
+
+
+def pytest_sessionfinish(session):
+    """Runs before the terminal reporter writes its summary (its hook wraps this one)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    failed = reporter.stats.get("failed") if reporter is not None else None
+    if failed:
+        failed.sort(key=report_rank)  # stable: the run's order within a rank
