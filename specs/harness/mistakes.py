@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import re
 import sys
 import time
 import warnings
@@ -69,8 +70,29 @@ class Match:
         else:
             said = [f"Known mistake ({self.mistake.name}): your result is exactly what this "
                     f"mistake gives on the same inputs: {self.mistake.explanation}"]
+        if self.alternatives:
+            others = ("the other one" if len(self.alternatives) == 1
+                      else f"one of the {len(self.alternatives)} others")
+            said[0] = said[0].replace("): ", f"), or {others} below, which these inputs "
+                                      "cannot tell apart: ", 1)
         return said + [f"Or, as these inputs give the same result ({other.name}): "
                        f"{other.explanation}" for other in self.alternatives]
+
+
+_GENERIC_WORDS = {"forward", "backward", "2d", "naive"}
+
+
+def _words(name: str) -> set[str]:
+    return set(re.split(r"[_\d]+", name)) - _GENERIC_WORDS - {""}
+
+
+def most_specific_first(found: list[Mistake], function: str) -> list[Mistake]:
+    """Mistakes named after the called function first (layernorm_* for layernorm2d_forward).
+
+    When several mistakes give the learner's result on these inputs, the one about the function
+    the learner called is the likelier cause; the order is otherwise the catalogue's.
+    """
+    return sorted(found, key=lambda mistake: not (_words(mistake.name) & _words(function)))
 
 
 # ---- the catalogue ----------------------------------------------------------------------------
@@ -256,6 +278,7 @@ def _search(record: records.CallRecord, path, reproduces, wrong) -> Match | None
     if not found:
         return None
     VERDICTS[records.current_spec()] = "named"
+    found = most_specific_first(found, record.name)
     return Match(found[0], record.name, tuple(found[1:]))
 
 

@@ -337,5 +337,15 @@ def test_mistakes_alike_on_these_inputs_are_all_named():
     first = mistakes.Mistake(Path("a.py"), "t", "m", frozenset({"f"}), "A did this.", True)
     second = mistakes.Mistake(Path("b.py"), "t", "m", frozenset({"f"}), "B did that", False)
     said = mistakes.Match(first, "f", (second,)).sentences()
-    assert said == ["Known mistake (a): A did this.",
+    assert said == ["Known mistake (a), or the other one below, which these inputs cannot tell "
+                    "apart: A did this.",
                     "Or, as these inputs give the same result (b): B did that"]
+
+
+def test_of_mistakes_alike_the_one_named_after_the_called_function_comes_first():
+    def mistake(name):
+        return mistakes.Mistake(Path(f"{name}.py"), "t", "m", frozenset({"f"}), "", True)
+    found = [mistake("groups_swapped_with_group_size"), mistake("layernorm_over_hw_only")]
+    ordered = mistakes.most_specific_first(found, "layernorm2d_forward")
+    assert [m.name for m in ordered] == ["layernorm_over_hw_only", "groups_swapped_with_group_size"]
+    assert mistakes.most_specific_first(found, "sgd_step") == found  # no affinity: order kept
