@@ -61,8 +61,9 @@ def family_of(function: str) -> str:
 
 # What "every element is wrong" and "the differences are small" point at, per family.
 CORE = {
-    WINDOWS: "which inputs meet which weights, the axes you sum over, and in a backward pass "
-             "that overlapping contributions add up (+=)",
+    WINDOWS: "which inputs each window reads (in a convolution, which weights they meet), the "
+             "axes you sum over, and in a backward pass that overlapping windows' contributions "
+             "add up (+=)",
     STATISTICS: "the statistics: which axes the mean and variance run over (per channel over "
                 "N, H, W for batch norm; per sample, or per sample and group, for the others), "
                 "the biased variance (divide by the count), eps inside the square root, and in "
