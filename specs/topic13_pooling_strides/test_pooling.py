@@ -261,8 +261,9 @@ def test_avgpool_padding_counts_in_the_divisor():
     out, _ = pool.forward("avgpool2d_forward", x, 3, 1, 1)
     expected = _plane([[4, 6, 4], [6, 9, 6], [4, 6, 4]]) / 9
     expect_close(out, expected, "avgpool2d_forward(kernel_size=3, stride=1, padding=1) on ones",
-                 reference="(number of real elements in the window) / 9: the zero padding "
-                           "counts in the divisor KH*KW, as in PyTorch's default")
+                 reference="the expected averages, (real elements in the window) / 9, e.g. 4/9 "
+                           "at a corner: the zero padding counts in the divisor KH*KW, as in "
+                           "PyTorch's default")
 
 
 # ---------------------------------------------------------------------- against PyTorch --
