@@ -4,9 +4,10 @@ from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
 EXPLANATION = """\
-Your backward drops the path through the mean: dx = s * (g - x_hat * mean(g * x_hat)). Every
-value also moved its set's mean, which moved every x_hat of the set: subtract mean(g) over the
-set too, dx = s * (g - mean(g) - x_hat * mean(g * x_hat))."""
+Your backward drops the path through the mean: dx = (g - x_hat * mean(g * x_hat)) / std.
+Every value also moved its set's mean, which moved every x_hat of the set: subtract mean(g) over
+the set too, dx = (g - mean(g) - x_hat * mean(g * x_hat)) / std, with g = dout * gamma and
+std = sqrt(var + eps)."""
 
 
 def groupnorm_backward(dout, cache):

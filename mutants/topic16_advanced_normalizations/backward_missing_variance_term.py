@@ -4,10 +4,10 @@ from solutions.topic16_advanced_normalizations.norms import *
 
 MODULE = "norms"
 EXPLANATION = """\
-Your backward drops the path through the variance: dx = s * (g - mean(g)), as if the standard
-deviation were a constant. Every value also moved its set's variance: add the third term, dx = s
-* (g - mean(g) - x_hat * mean(g * x_hat)), with the means over the set (axes (2, 3, 4) of the
-grouped shape)."""
+Your backward drops the path through the variance: dx = (g - mean(g)) / std, as if the
+standard deviation were a constant. Every value also moved its set's variance: add the third
+term, dx = (g - mean(g) - x_hat * mean(g * x_hat)) / std, with g = dout * gamma, std =
+sqrt(var + eps) and the means over the set (axes (2, 3, 4) of the grouped shape)."""
 
 
 def groupnorm_backward(dout, cache):
