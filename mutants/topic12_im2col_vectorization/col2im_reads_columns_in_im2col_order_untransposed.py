@@ -1,6 +1,5 @@
 """col2im reads cols as (N, C, KH, KW, Hout, Wout) by a plain reshape: not the layout im2col wrote."""
-import numpy as np
-
+from mutants import topic12_im2col_vectorization as textbook
 from solutions.topic12_im2col_vectorization.im2col import *
 
 MODULE = "im2col"
@@ -12,30 +11,6 @@ reshaped cols straight to (N, C, KH, KW, Hout, Wout). im2col wrote rows (n, i, j
 a missing +=."""
 
 
-def _pair(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-
-
-def _sizes(x_shape, kernel_size, stride, padding, dilation):
-    """Every argument as an (h, w) pair, and Hout, Wout (a learner's im2col starts so)."""
-    (KH, KW), (sh, sw), (ph, pw), (dh, dw) = map(_pair, (kernel_size, stride, padding, dilation))
-    Hout = (x_shape[2] + 2 * ph - dh * (KH - 1) - 1) // sh + 1
-    Wout = (x_shape[3] + 2 * pw - dw * (KW - 1) - 1) // sw + 1
-    if min(Hout, Wout) < 1:
-        raise ValueError(f"a {KH}x{KW} kernel (dilation {dh}x{dw}) does not fit an input of "
-                         f"{x_shape[2]}x{x_shape[3]} padded by {ph}x{pw}: Hout = {Hout}, Wout = {Wout}")
-    return (KH, KW), (sh, sw), (ph, pw), (dh, dw), Hout, Wout
-
-
 def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1):
-    N, C, H, W = x_shape
-    (KH, KW), (sh, sw), (ph, pw), (dh, dw), Hout, Wout = _sizes(
-        x_shape, kernel_size, stride, padding, dilation)
-    blocks = cols.reshape(N, C, KH, KW, Hout, Wout)
-    xpad = np.zeros((N, C, H + 2 * ph, W + 2 * pw), dtype=cols.dtype)
-    for p in range(KH):
-        rows = slice(p * dh, p * dh + sh * (Hout - 1) + 1, sh)
-        for q in range(KW):
-            cols_ = slice(q * dw, q * dw + sw * (Wout - 1) + 1, sw)
-            xpad[:, :, rows, cols_] += blocks[:, :, p, q]
-    return xpad[:, :, ph:ph + H, pw:pw + W].copy()
+    return textbook.col2im(cols, x_shape, kernel_size, stride, padding, dilation,
+                           mistake="reshaped_without_transpose")

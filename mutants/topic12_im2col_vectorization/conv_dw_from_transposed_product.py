@@ -1,7 +1,5 @@
 """dw is (cols.T @ dout_rows).reshape(w.shape): (C*KH*KW, F) read as (F, C, KH, KW)"""
-import numpy as np
-
-from solutions.topic12_im2col_vectorization import im2col as ref
+from mutants import topic12_im2col_vectorization as textbook
 from solutions.topic12_im2col_vectorization.im2col import *
 
 MODULE = "im2col"
@@ -12,28 +10,9 @@ dout_rows.T @ cols, which is (F, C*KH*KW) like w.reshape(F, -1), then reshape to
 transpose before reshaping)."""
 
 
-def _pair(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-
-
 def conv2d_forward(x, w, b, stride=1, padding=0):
-    N, F = x.shape[0], w.shape[0]
-    if x.shape[1] != w.shape[1]:
-        raise ValueError(f"x has {x.shape[1]} channels but w expects {w.shape[1]}")
-    (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
-    Hout = (x.shape[2] + 2 * ph - w.shape[2]) // sh + 1
-    Wout = (x.shape[3] + 2 * pw - w.shape[3]) // sw + 1
-    cols = ref.im2col(x, w.shape[2:], stride, padding)              # (N*Hout*Wout, C*KH*KW)
-    out_rows = cols @ w.reshape(F, -1).T + b                         # (N*Hout*Wout, F)
-    out = np.ascontiguousarray(out_rows.reshape(N, Hout, Wout, F).transpose(0, 3, 1, 2))
-    return out, (cols, w.copy(), x.shape, stride, padding)
+    return textbook.conv2d_forward(x, w, b, stride, padding)
 
 
 def conv2d_backward(dout, cache):
-    cols, w, x_shape, stride, padding = cache
-    F = w.shape[0]
-    dout_rows = dout.transpose(0, 2, 3, 1).reshape(-1, F)            # (N*Hout*Wout, F)
-    db = dout_rows.sum(axis=0)
-    dw = (cols.T @ dout_rows).reshape(w.shape)
-    dx = ref.col2im(dout_rows @ w.reshape(F, -1), x_shape, w.shape[2:], stride, padding)
-    return dx, dw, db
+    return textbook.conv2d_backward(dout, cache, mistake="dw_from_transposed_product")
