@@ -77,6 +77,9 @@ class Command:
         if text in NOT_RUN:
             return NOT_RUN[text], None
         match = MILESTONE.match(text)
+        if match and "--resume" in text.split():
+            return ("resumes an interrupted run: CI's interrupt/resume step "
+                    "(milestone/ci_interrupt_resume.py) runs it for real"), None
         if match:
             return "options parsed (a training run; CI's smoke step trains)", \
                 [*MILESTONE_PARSER, text[match.end():]]
