@@ -39,7 +39,7 @@ import numpy as np
 
 from .instrument import InstrumentedLayers, StepClock
 from .interrupt import Interrupt
-from .network import Network
+from .network import Network, training_layers
 
 LOOKAHEAD_EVERY = 5
 QUARTER = 4  # plans are whole quarter-epochs
@@ -209,7 +209,9 @@ def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) ->
             cfg = run["cfg"]
         else:
             run = _new_run(cfg, pipeline, layers, x_train, mean, std)
-        instrumented = InstrumentedLayers(layers, run.get("timing"))
+        # The fast layers replace the reference's plain ones before timing wraps them: the
+        # wrapper hides the module's name that training_layers recognizes the reference by.
+        instrumented = InstrumentedLayers(training_layers(layers), run.get("timing"))
         net = Network(instrumented.layers, widths=cfg.widths)
         if not resume:
             t0 = time.perf_counter()

@@ -279,3 +279,33 @@ def test_reference_milestone_trains_on_the_fast_layers(monkeypatch):
     other = SimpleNamespace(__name__="katas.topic17_cifar10_from_scratch.layers")
     if Network(other).layers is not other:
         fail("a learner's layer set must be used as it is")
+
+
+class _LayersChosen(Exception):
+    """Raised by the stand-in timing wrapper once the trainer has chosen its layer set."""
+
+
+def test_milestone_trainer_trains_on_the_fast_layers(monkeypatch, tmp_path):
+    """What `python -m milestone --impl solutions` really trains on: the trainer wraps the layer
+    set to time it, and must swap the fast layers in before that (the wrapper hides the module's
+    name): a merge once lost the swap and the reference trained 9x slower on the textbook layers."""
+    from milestone import train as trainer
+    from solutions.topic17_cifar10_from_scratch import pipeline
+    from specs.topic17_cifar10_from_scratch.test_milestone import synthetic_cifar
+
+    chosen = {}
+
+    def timing_wrapper(layers, seconds=None):
+        chosen["layers"] = layers
+        raise _LayersChosen
+
+    monkeypatch.delenv("KATA_FAST_LAYERS", raising=False)
+    monkeypatch.setattr(trainer, "InstrumentedLayers", timing_wrapper)
+    cfg = trainer.Config(impl="solutions", budget=60.0, seed=0, batch=64, widths=(8, 8, 16),
+                         epochs=1.0, log_every=1)
+    with pytest.raises(_LayersChosen):
+        trainer.train(cfg, pipeline, plain(), synthetic_cifar(), tmp_path / "run", False)
+    import fastpath.layers
+    if chosen["layers"] is not fastpath.layers:
+        fail("milestone.train trains on the plain reference layers: swap fastpath.layers in "
+             "(network.training_layers) before wrapping the layer set to time it")
