@@ -48,7 +48,10 @@ def expect_no_loop_over(function: str, prepare: Callable[[Any], Callable[[], Any
         the loop that would explain it e.g. "output positions") for each size to try;
     why: what such a loop costs and what to loop over instead (ends the message).
     """
-    prepare(small)()  # warm-up: a first call may import modules or fill caches (lines too)
+    # Warm-up at every size: a first call may import modules or fill caches keyed by a shape,
+    # which runs lines once (12 of them were enough to fail a correct depthwise conv run alone).
+    for size in (small, *(size for size, _, _ in grown)):
+        prepare(size)()
     base = python_lines_run(prepare(small))
     for size, what_grew, loop in grown:
         extra = python_lines_run(prepare(size)) - base
