@@ -7,9 +7,9 @@ or positions), fixture (values against PyTorch), gradient (finite differences of
 import numpy as np
 import pytest
 
-from specs.harness import expect_close, expect_shape, fail
+from specs.harness import expect_close, expect_shape
 from specs.harness.cases import case_id, output_size_formula, require_case
-from specs.harness.loops import python_lines_run
+from specs.harness.loops import expect_no_loop_over
 from specs.topic15_modern_convolutions.common import (
     arrays,
     expect_dtypes,
@@ -115,30 +115,27 @@ def test_mismatched_weights_are_refused():
                        "channel counts.", numbers=(2, 3))
 
 
-def _lines(x_shape, direction):
-    """Python lines run by one depthwise forward (or forward + backward) call on x_shape."""
+def _depthwise_call(direction, x_shape):
+    """The call to count: one depthwise forward, or one backward after an untraced forward."""
     x, w, b = _depthwise_inputs(x_shape, (3, 3))
     if direction == "forward":
-        return python_lines_run(modern.forward, "depthwise_conv2d_forward", x, w, b, padding=1)
+        return lambda: modern.forward("depthwise_conv2d_forward", x, w, b, padding=1)
     out, cache = modern.forward("depthwise_conv2d_forward", x, w, b, padding=1)
-    return python_lines_run(modern.backward, "depthwise_conv2d_backward", np.ones_like(out),
-                            cache, grads=GRADS)
+    dout = np.ones_like(out)
+    return lambda: modern.backward("depthwise_conv2d_backward", dout, cache, grads=GRADS)
 
 
 @pytest.mark.rules
 @pytest.mark.parametrize("direction", ["forward", "backward"])
 def test_depthwise_has_no_python_loop_over_channels_or_positions(direction):
     """Only the KH*KW kernel taps may be looped over: the work per tap is one array operation."""
-    _lines((2, 2, 4, 4), direction)  # warm-up: a first call may import modules (lines too)
-    small = _lines((2, 2, 4, 4), direction)
-    for grown, what in (((2, 24, 4, 4), "channels (2 -> 24)"),
-                        ((2, 2, 12, 12), "output positions (16 -> 144)")):
-        extra = _lines(grown, direction) - small
-        if extra > 8:
-            fail(f"depthwise_conv2d_{direction} ran {extra} more lines of Python when the "
-                 f"{what} grew, all else equal: it loops in Python over {what.split(' (')[0]}. "
-                 f"Loop over the KH*KW kernel taps only, and let one broadcast array operation "
-                 f"per tap cover every sample, channel and position (see HINTS.md).")
+    expect_no_loop_over(
+        f"depthwise_conv2d_{direction}", lambda shape: _depthwise_call(direction, shape),
+        (2, 2, 4, 4),
+        [((2, 24, 4, 4), "the channels grew from 2 to 24", "channels"),
+         ((2, 2, 12, 12), "the output positions grew from 16 to 144", "output positions")],
+        "Loop over the KH*KW kernel taps only, and let one broadcast array operation per tap "
+        "cover every sample, channel and position (see HINTS.md).")
 
 
 @pytest.mark.fixture
