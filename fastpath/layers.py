@@ -59,6 +59,7 @@ from solutions.topic13_pooling_strides import pooling as _t13
 from solutions.topic14_resnet_skip_connections import residual as _t14
 
 from . import conv as _conv  # the tuned general convolution, for calls the fast paths skip
+from . import winograd as _wg
 
 # Our threads only where BLAS is single-threaded: two threads each calling a multi-threaded
 # OpenBLAS oversubscribe the cores and wait on each other (10-50x slower).
@@ -529,24 +530,48 @@ def conv2d_maxpool2d_forward(x, w, b, padding=1):
     n, h, wd, c = xh.shape
     f, p = w.shape[0], pad[0]
     ho, wo = (h + 2 * p - k + 1) // 2, (wd + 2 * p - k + 1) // 2       # pooled size
-    wm = np.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(k * k * c, f)
     out = np.empty((n, ho * wo, f), np.float32)
     masks = np.empty((3, n, ho * wo, f), bool)   # right in top row, right in bottom, bottom row
+    kept = None
+    if _winograd_pool(k, ho, wo):   # Winograd: its 2x2 tiles are the pooling windows
+        u = _wg.filter_transform(w)
+        kept = {}   # each chunk's transformed patches, for backward (memory for time)
 
-    def part(a, z):
-        y = None
-        for s, m, cols in _pool_ordered_cols(xh, a, z, k, p, ho, wo):
-            if y is None:
-                y = np.empty((len(cols), f), np.float32)   # the first chunk is the largest
-            block = y[:len(cols)]
-            np.matmul(cols, wm, out=block)
-            _pool_blocks(block.reshape(4, m, ho * wo, f), out[s:s + m], masks[:, s:s + m])
-
-    _parallel(part, n)
+        def pool(s, m, y):
+            _pool_blocks(y.reshape(4, m, ho * wo, f), out[s:s + m], masks[:, s:s + m])
+        _parallel(lambda a, z: _wg.forward_tiles(_wg.Plan(xh, f, p, ho, wo, a, z), u, pool,
+                                                 kept), n)
+    else:
+        _parallel(lambda a, z: _conv_pool_rows(xh, w, p, out, masks, a, z), n)
     if b is not None and np.any(b):
         out += b.astype(np.float32)   # the same bias under every window: add it after the max
     out = out.reshape(n, ho, wo, f)
-    return out.transpose(0, 3, 1, 2), _Fast(xh, w, p, masks, (h, wd))
+    return out.transpose(0, 3, 1, 2), _Fast(xh, w, p, masks, (h, wd), kept)
+
+
+WINOGRAD_POOL = True   # False: the im2col path below (specs run both)
+
+
+def _winograd_pool(k, ho, wo) -> bool:
+    """3x3 conv + 2x2 max pool by Winograd F(2x2, 3x3) (fastpath/winograd.py): its 2x2 output
+    tiles are the pooling windows, so no output is computed in vain."""
+    return WINOGRAD_POOL and k == 3 and ho > 0 and wo > 0
+
+
+def _conv_pool_rows(xh, w, p, out, masks, a, z):
+    """out and masks of images a:z by im2col rows in pooling-window order (kernels other than
+    3x3; the milestone's take the Winograd path)."""
+    f, c, k, _ = w.shape
+    h, wd = xh.shape[1:3]
+    ho, wo = (h + 2 * p - k + 1) // 2, (wd + 2 * p - k + 1) // 2
+    wm = np.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(k * k * c, f)
+    y = None
+    for s, m, cols in _pool_ordered_cols(xh, a, z, k, p, ho, wo):
+        if y is None:
+            y = np.empty((len(cols), f), np.float32)   # the first chunk is the largest
+        block = y[:len(cols)]
+        np.matmul(cols, wm, out=block)
+        _pool_blocks(block.reshape(4, m, ho * wo, f), out[s:s + m], masks[:, s:s + m])
 
 
 def _pool_ordered_cols(xh, start, stop, k, pad, ho, wo):
@@ -585,14 +610,23 @@ def conv2d_maxpool2d_backward(dout, cache, need_dx=True):
         _, conv_cache, pool_cache, _ = cache
         d = maxpool2d_backward(dout, pool_cache)
         return conv2d_backward(d, conv_cache) if need_dx else conv2d_backward_weights(d, conv_cache)
-    xh, w, p, masks, (h, wd) = cache.data
+    xh, w, p, masks, (h, wd), kept = cache.data
     f, c, k, _ = w.shape
     dp = _nhwc(dout.astype(np.float32, copy=False))
     n, ho, wo, _ = dp.shape
     dp = dp.reshape(n, ho * wo, f)
+    db = _column_sums(dp.reshape(-1, f))
+    dx = np.empty(xh.shape, np.float32) if need_dx else None
+    if _winograd_pool(k, ho, wo):   # as forward: the pooling windows are the tiles
+        def unpool(s, m, dy):
+            _unpool_blocks(dp[s:s + m], masks[:, s:s + m], dy.reshape(4, m, ho * wo, f))
+        u = _wg.filter_transform(w)
+        parts = _parallel(lambda a, z: _wg.backward_tiles(
+            _wg.Plan(xh, f, p, ho, wo, a, z), u, unpool, dx, kept), n)
+        dw = _wg.filter_gradient(sum(parts[1:], parts[0]))
+        return (None if dx is None else dx.transpose(0, 3, 1, 2)), dw, db
     q = k - 1 - p
     wflip = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1)).reshape(k * k * f, c)
-    dx = np.empty(xh.shape, np.float32) if need_dx else None
 
     def part(a, z):
         dw = np.zeros((k * k * c, f), np.float32)
@@ -615,7 +649,6 @@ def conv2d_maxpool2d_backward(dout, cache, need_dx=True):
 
     dw = sum(_parallel(part, n))
     dw = np.ascontiguousarray(dw.reshape(k, k, c, f).transpose(3, 2, 0, 1))
-    db = _column_sums(dp.reshape(-1, f))
     return (None if dx is None else dx.transpose(0, 3, 1, 2)), dw, db
 
 
@@ -632,7 +665,16 @@ def conv2d_maxpool2d_relu_bias_backward(dout, cache):
         dx, dw, _ = conv2d_maxpool2d_backward(dout, cache)
         x = cache[3]
         return (dx * (x > 0)).sum(axis=(0, 2, 3)), dw
-    xh, w, p, masks, _ = cache.data
+    xh, w, p, masks, _, kept = cache.data
+    if kept is not None:   # a Winograd forward: its dx is cheap, take the masked sum of that
+        dx, dw, _ = conv2d_maxpool2d_backward(dout, cache, True)
+        d2, on2 = _nhwc(dx).reshape(-1, xh.shape[3]), xh.reshape(-1, xh.shape[3])
+
+        def masked_sum(a, z):
+            return sum(np.ones(e - s, np.float32) @ (d2[s:e] * (on2[s:e] > 0))
+                       for s, e in _blocks(d2, a, z))
+        parts = _parallel(masked_sum, len(d2))
+        return sum(parts[1:], parts[0]), dw
     f, c, k, _ = w.shape
     dp = _nhwc(dout.astype(np.float32, copy=False))
     n, ho, wo, _ = dp.shape

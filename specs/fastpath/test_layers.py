@@ -130,10 +130,21 @@ def _conv_then_pool(x, w, b, pad):
     return out, dout, grads
 
 
+@pytest.fixture(params=[True, False], ids=["winograd", "im2col"])
+def conv_pool_path(request, monkeypatch):
+    """Run a fused conv + pool spec on both of its paths: Winograd F(2x2, 3x3) (the 3x3 default)
+    and the im2col rows it replaced (still used for other kernels)."""
+    import fastpath.layers  # the switch lives in the real module (a mutant calls into it)
+
+    monkeypatch.setattr(fastpath.layers, "WINOGRAD_POOL", request.param)
+    return request.param
+
+
 @pytest.mark.fixture
 @pytest.mark.parametrize("shape, filters, pad", FUSED_CONV_POOL_CASES, ids=FUSED_IDS)
 @pytest.mark.parametrize("ties", [False, True], ids=["random", "ties"])
-def test_fused_conv_pool_matches_conv_then_pool(shape, filters, pad, ties, threads):
+def test_fused_conv_pool_matches_conv_then_pool(shape, filters, pad, ties, threads,
+                                                conv_pool_path):
     rng = np.random.default_rng(5)
     # small integers everywhere: equal values in most pooling windows, exact in both precisions
     x64 = rng.integers(0, 2, shape).astype(float) if ties else rng.standard_normal(shape)
@@ -163,7 +174,7 @@ def test_fused_conv_pool_matches_conv_then_pool(shape, filters, pad, ties, threa
 
 @pytest.mark.fixture
 @pytest.mark.parametrize("shape, filters, pad", FUSED_CONV_POOL_CASES, ids=FUSED_IDS)
-def test_fused_relu_bias_gradient_matches_masked_dx(shape, filters, pad, threads):
+def test_fused_relu_bias_gradient_matches_masked_dx(shape, filters, pad, threads, conv_pool_path):
     """The gradient w.r.t. a bias added before the ReLU that made x, without dx: it must equal
     dx summed where x > 0 (the network uses it for the whitening layer's bias)."""
     rng = np.random.default_rng(7)
@@ -241,7 +252,7 @@ def test_fused_bn_relu_matches_bn_then_relu(train, shape, threads):
 # ----------------------------------------------------------------------------- the network
 @pytest.mark.fixture
 @pytest.mark.parametrize("whitening_bias", ["trained", "frozen"])
-def test_network_same_with_fast_and_textbook_layers(whitening_bias, threads):
+def test_network_same_with_fast_and_textbook_layers(whitening_bias, threads, conv_pool_path):
     """The milestone network in float32 on the fast layer set (fused calls and all) and on the
     eight textbook layers: the same logits and the same gradients."""
     rng = np.random.default_rng(9)
