@@ -231,7 +231,8 @@ def _run(args) -> int:
         metrics["plots"] = write_plots(args.out, result["report"])
     _write_json(args.out / "metrics.json", metrics)
     print(f"test accuracy {100 * metrics['test_accuracy']:.2f}% "
-          f"(flip TTA {100 * metrics['test_accuracy_tta']:.2f}%) after {metrics['epochs']} epochs, "
+          f"(flip TTA {100 * metrics['test_accuracy_tta']:.2f}%, flip+translate "
+          f"{100 * metrics['test_accuracy_tta_translate']:.2f}%) after {metrics['epochs']} epochs, "
           f"{metrics['images_per_second']:.0f} img/s, peak RSS {metrics['peak_rss_mb']:.0f} MB; "
           f"{args.out / 'metrics.json'}", flush=True)
     if args.smoke and metrics["test_accuracy"] < SMOKE_MIN_ACCURACY:

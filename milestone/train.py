@@ -9,7 +9,8 @@ Recipe (airbench, scaled to a CPU budget): batch 512, Nesterov SGD momentum 0.85
 smoothing 0.2, lr 11.5 and wd 0.0153 in airbench's per-1024-example units (converted here to the
 mean loss), BN biases at 64x the learning rate, the whitening bias trained for the first 30% of
 steps only, linear warm-up over 23% of the steps from 0.2x then linear decay to 0.07x, lookahead
-averaging every 5 steps, reflect-pad-2 random crops and flips, flip test-time augmentation.
+averaging every 5 steps, reflect-pad-2 random crops and flips; evaluation plain, with flip
+test-time augmentation and with flip + translate (airbench's, 6 passes).
 
 Sizing: a few timed steps on a throwaway copy of the network give the step time; the run is
 then planned as a whole number of quarter-epochs that fits the remaining budget with a margin,
@@ -262,18 +263,22 @@ def _resumed_run(cfg, ckpt_path) -> dict:
 
 def _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldout, instrumented,
               setup_seconds) -> dict:
-    """Test accuracy with and without flip TTA, the metrics, and what the pictures need."""
+    """Test accuracy plain, with flip TTA and with flip + translate TTA, the metrics, and what
+    the pictures need."""
     t_eval = time.perf_counter()
     x_test_n = pipeline.normalize(x_test, mean, std)
     with instrumented.evaluating():
         acc, _ = pipeline.evaluate(net, run["params"], run["state"], x_test_n, y_test, 500, False)
         acc_tta, preds_tta = pipeline.evaluate(net, run["params"], run["state"], x_test_n,
                                                y_test, 500, True)
+        acc_translate = float(np.mean(
+            flip_translate_logits(net, run["params"], run["state"], x_test_n).argmax(1) == y_test))
     del x_test_n
     eval_seconds = time.perf_counter() - t_eval
     images = run["step"] * cfg.batch
     metrics = {
         "test_accuracy": round(acc, 4), "test_accuracy_tta": round(acc_tta, 4),
+        "test_accuracy_tta_translate": round(acc_translate, 4),
         "epochs": round(images / len(x_train), 2), "steps": run["step"],
         "epochs_planned": run["plan"]["epochs"], "plan": run["plan"],
         "train_seconds": round(run["train_seconds"], 1),
@@ -305,6 +310,19 @@ def _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldo
               "feature_maps": maps,
               "feature_image": x_test[0]}
     return {"metrics": metrics, "report": report}
+
+
+def flip_translate_logits(net, params, state, x, batch: int = 500) -> np.ndarray:
+    """Flip + translate test-time augmentation (airbench's), logits (N, 10) of normalized x:
+    half the flip-TTA logits of the images as they are, half the mean flip-TTA logits of the
+    images shifted one pixel up-left and one pixel down-right (reflect-padded), 6 passes."""
+    def flip_tta(images):
+        return (_logits(net, params, state, images, batch)
+                + _logits(net, params, state, images[..., ::-1], batch)) / 2
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="reflect")
+    h, w = x.shape[2:]
+    shifted = (flip_tta(padded[:, :, :h, :w]) + flip_tta(padded[:, :, 2:, 2:])) / 2
+    return (flip_tta(x) + shifted) / 2
 
 
 def _logits(net, params, state, x, batch: int = 500) -> np.ndarray:

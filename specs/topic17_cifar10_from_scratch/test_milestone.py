@@ -134,8 +134,8 @@ LEARNED = 0.3   # test accuracy: 3x chance, well under the worst correct run mea
 def test_short_run_writes_metrics(tmp_path):
     result = _run(tmp_path, "run", _config(**SHORT_RUN))
     metrics = result["metrics"]
-    for key in ("test_accuracy", "test_accuracy_tta", "epochs", "train_seconds",
-                "images_per_second", "peak_rss_mb", "seed", "impl"):
+    for key in ("test_accuracy", "test_accuracy_tta", "test_accuracy_tta_translate", "epochs",
+                "train_seconds", "images_per_second", "peak_rss_mb", "seed", "impl"):
         if key not in metrics:
             fail(f"the milestone's metrics lack {key!r}")
     json.dumps(metrics)  # must be JSON-serializable
