@@ -34,16 +34,26 @@ Where the time went and what each change bought (64/128/256 or 32/64/128 network
 - **BN + ReLU fused** (`batchnorm2d_relu_forward` / `_backward`): 1 MB blocks, a few passes each
   while the block is in cache, sums of products as a gemv on the in-cache product instead of the
   diagonal of a C x C GEMM (5 GFLOP a step saved at 64/128/256): 1,022 ms -> 981 ms a step.
+- **conv + pool by Winograd F(2x2, 3x3)** (`fastpath/winograd.py`, `_winograd_pool`): once
+  the GEMMs ran at OpenBLAS's peak, only fewer multiplies could help. Winograd's 2x2 output tiles
+  are exactly the pooling windows, so every tile's outputs are used; 16 products per window
+  instead of 36; the transformed patches are kept from forward for backward (about 320 MB at
+  batch 512); the whitening bias gradient is dx's masked sum (dx is cheap here). The 64/128/256
+  step with the whitening bias frozen: 1,190 -> 986 ms, median of 8 steps each interleaved in
+  one process (`tox -e bench-milestone` ratio to PyTorch 0.79 -> 0.99, the same day).
 - **tried and dropped**: Topic 12's strips (`fastpath/conv.py`) here were 10-60% slower than
   plain chunked im2col on these shapes; 9 shifted GEMMs for dw (faster only for 24 channels);
-  larger chunks (no change); Winograd F(2x2,3x3) (ruled out on paper: its K=C GEMMs and four
-  input-sized transform passes cost more than the 2.25x fewer multiplies save, in NumPy).
+  larger chunks (no change); Winograd for the plain 3x3 convs (the second of each group): even
+  on 15x15 maps no faster than im2col with two threads (869 vs 883 ms a step), slower on 7x7
+  (the tiles overhang: 64 outputs computed for 49) and 3x3 (16 for 9); transforms as 20
+  separable elementwise passes instead of one strided copy and a (16, 16) product (25% slower).
 
 The fast paths cover the milestone's exact cases (float32, 4-D, stride 1, square kernels, padding
 < kernel); any other call falls through to the tuned general convolution (`fastpath/conv.py`) or
 the plain Topic 13-14 layers, so every function accepts what the plain layer set accepts.
-With the whole step profiled (32/64/128, frozen whitening bias), convolutions are about 75% of it,
-at about 72 GFLOP/s per core: GEMM about 65% of a conv, im2col copies 20-25%.
+With the whole step profiled (64/128/256, frozen whitening bias, after Winograd), convolutions are
+about 90% of it; the im2col ones at about 80 GFLOP/s per core of this machine's 96-100 (AMD EPYC,
+AVX-512 on 256-bit units: OpenBLAS's Haswell and SkylakeX kernels run sgemm equally fast here).
 """
 
 from __future__ import annotations
@@ -659,14 +669,16 @@ def conv2d_maxpool2d_relu_bias_backward(dout, cache):
     dx[p, c] = sum over taps t and filters f of dh[p - t, f] w[f, c, t], so
     dbias[c] = sum over t, f of w[f, c, t] * Z[t, c, f], where Z = cols(x > 0).T @ dh is a weight
     gradient with the ReLU's mask in place of x: one GEMM the size of dw's, against dx's two
-    (its im2col and its GEMM) and a pass over the full-size dx.
+    (its im2col and its GEMM) and a pass over the full-size dx. After a Winograd forward, dx
+    costs less than that GEMM (one (16, T, F) @ (F, C) product on kept patches): there dbias is
+    simply dx's sum where x > 0 (the 64/128/256 step with the bias training: 1,027 -> 984 ms).
     """
     if not isinstance(cache, _Fast):
         dx, dw, _ = conv2d_maxpool2d_backward(dout, cache)
         x = cache[3]
         return (dx * (x > 0)).sum(axis=(0, 2, 3)), dw
     xh, w, p, masks, _, kept = cache.data
-    if kept is not None:   # a Winograd forward: its dx is cheap, take the masked sum of that
+    if kept is not None:   # a Winograd forward: its dx is cheap, take its masked sum
         dx, dw, _ = conv2d_maxpool2d_backward(dout, cache, True)
         d2, on2 = _nhwc(dx).reshape(-1, xh.shape[3]), xh.reshape(-1, xh.shape[3])
 
