@@ -12,9 +12,11 @@ channel and one filter g (3x3), with the constant matrices BT, G and AT below,
 Summed over input channels, the elementwise product becomes 16 matrix products, one per position
 k of the 4x4 patch: with V[k] (T, C) the transformed patches of T tiles and U[k] (C, F) the
 transformed filters, M[k] = V[k] @ U[k] (T, F). That is 16*C*F multiply-adds per tile against
-im2col's 4 outputs * 9 taps * C*F = 36*C*F: 2.25x fewer. The transforms are cheap passes: BT d B
-is 20 elementwise subtractions and additions per chunk of tiles (its matrices hold only 0 and
-+-1), AT M A is one (4, 16) @ (16, T*F) product.
+im2col's 4 outputs * 9 taps * C*F = 36*C*F: 2.25x fewer. The transforms are small products over
+the 16 patch positions: BT d B on every patch at once is one strided copy (the patches, 4 values
+per output where im2col copies 9) and one (16, 16) @ (16, T*C) product; AT M A is one (4, 16) @
+(16, T*F) product. They cost memory passes, not multiplies, so Winograd pays where C*F is large
+next to C + F and no output is wasted.
 
 Backward is the transpose of each linear step, on the same tiles:
 
@@ -22,10 +24,10 @@ Backward is the transpose of each linear step, on the same tiles:
     dU[k] += V[k].T @ dM[k]            summed over tiles; dw = GT dU G
     dV[k] = dM[k] @ U[k].T             then d patch = B dV BT, overlap-added into dx
 
-Measured (one thread, 256 images, float32, OpenBLAS's own kernel on a 2-core AMD EPYC): 3x3 conv
-+ 2x2 max pool 64 -> 128 channels on 15x15 maps, im2col 82.6 ms, here 54.4 ms; 24 -> 64 on
-31x31, 88.7 -> 68.6 ms; 128 -> 256 on 7x7, 62.5 -> 49.4 ms. On 3x3 maps (tiles cover 16 outputs
-for 9) it loses: `fastpath.layers` keeps im2col there.
+Measured: see the table in fastpath/README.md (the milestone's three conv + pool layers, two
+threads, batch 512). For the plain 3x3 convs, whose tiles overhang odd maps (64 outputs computed
+for 49 on 7x7, 16 for 9 on 3x3), it was no faster than im2col: `fastpath.layers` uses it for
+conv + 2x2 max pool only, where the tiles are the pooling windows.
 
 Numerics: the matrices hold 0, +-1 and +-1/2, so float32 results differ from im2col's by rounding
 only (relative 1e-7 here). Arrays are channels last (NHWC), float32, as in `fastpath.layers`.
