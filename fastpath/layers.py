@@ -40,7 +40,7 @@ Where the time went and what each change bought (64/128/256 or 32/64/128 network
   instead of 36; the transformed patches are kept from forward for backward (about 320 MB at
   batch 512); the whitening bias gradient is dx's masked sum (dx is cheap here). The 64/128/256
   step with the whitening bias frozen: 1,190 -> 986 ms, median of 8 steps each interleaved in
-  one process (`tox -e bench-milestone` ratio to PyTorch 0.79 -> 0.99, the same day).
+  one process (`tox -e bench-milestone` ratio to PyTorch 0.79 -> 1.00, the same day).
 - **tried and dropped**: Topic 12's strips (`fastpath/conv.py`) here were 10-60% slower than
   plain chunked im2col on these shapes; 9 shifted GEMMs for dw (faster only for 24 channels);
   larger chunks (no change); Winograd for the plain 3x3 convs (the second of each group): even
@@ -627,7 +627,7 @@ def conv2d_maxpool2d_backward(dout, cache, need_dx=True):
     dp = dp.reshape(n, ho * wo, f)
     db = _column_sums(dp.reshape(-1, f))
     dx = np.empty(xh.shape, np.float32) if need_dx else None
-    if _winograd_pool(k, ho, wo):   # as forward: the pooling windows are the tiles
+    if kept is not None:   # forward took the Winograd path: the pooling windows are the tiles
         def unpool(s, m, dy):
             _unpool_blocks(dp[s:s + m], masks[:, s:s + m], dy.reshape(4, m, ho * wo, f))
         u = _wg.filter_transform(w)
