@@ -3,8 +3,8 @@ thread settings, inputs.
 
 The fast path (`fastpath/`) is not a kata: no learner writes it, so these specs do not go through
 the implementation switch. They compare `fastpath.<module>` with the textbook reference solutions
-(`solutions/`), whatever --impl says, except under `--impl mutant:mutants/fastpath/<name>.py`,
-where the mutant replaces the fast module it names in MODULE (see mutants/run.py).
+(`solutions/`), whatever --impl says, except under `--impl mutant:mistakes/fastpath/<name>.py`,
+where the mutant replaces the fast module it names in MODULE (see mistakes/run.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from .fixtures import load_cases
-from .kata import fail
+from .failure import fail
 
 
 def pair(value) -> tuple[int, int]:

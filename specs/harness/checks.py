@@ -11,7 +11,7 @@ from . import diagnose, mistakes, records
 from .cases import conv_output_size, output_size_formula, pair
 from .diagnose import shape_advice
 from .gradcheck import numerical_gradient
-from .kata import fail
+from .failure import fail
 
 # Elements smaller than this fraction of the array's largest magnitude are compared absolutely,
 # so that a value that should be 0 is not judged by its relative error.

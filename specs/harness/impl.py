@@ -1,7 +1,7 @@
 """The implementation switch: which package the specs import a topic's module from.
 
 `--impl katas` (the default) tests the learner's code, `--impl solutions` the reference, and
-`--impl mutant:PATH` one deliberately broken module (see mutants/run.py). The choice travels in
+`--impl mutant:PATH` one deliberately broken module (see mistakes/run.py). The choice travels in
 the environment variable KATA_IMPL, so plain `KATA_IMPL=solutions pytest` works too.
 """
 
@@ -51,7 +51,7 @@ def import_topic_module(topic: str, module: str) -> ModuleType:
         if not (mutant.parent.name.startswith("topic") and isinstance(getattr(loaded, "MODULE", None), str)):
             # else it would replace nothing, and the specs would quietly test the solutions
             raise ValueError(f"mutant {mutant}: a mutant sits in a folder named after its topic "
-                             f"(mutants/<topic>/<name>.py) and names the module it replaces in MODULE")
+                             f"(mistakes/<topic>/<name>.py) and names the module it replaces in MODULE")
         if mutant.parent.name == topic and getattr(loaded, "MODULE", None) == module:
             return loaded
         impl = "solutions"

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import inspect
 import os
-import signal
 import textwrap
-import threading
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,51 +22,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from . import records
-from .diagnose import help_pointer
+from . import mistakes, records
+from .failure import fail
+from .ownership import expect_owned_gradients
+from .timelimit import KataTimeout, time_limit as _time_limit  # noqa: F401 (re-exported)
 from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module
 
 DEFAULT_TIME_LIMIT = 20.0  # seconds for one call; spec inputs are small, so this means "stuck"
 _TIMED_OUT: dict[tuple[str, str], str] = {}  # (implementation file, function) -> the spec
-
-
-class KataTimeout(Exception):
-    """Raised inside a learner's function when its call runs past the time limit."""
-
-
-def fail(message: str, name_mistake: bool = True) -> None:
-    """Fail the current spec with `message` alone (no traceback: the message is the help).
-
-    Except for the one-line "not implemented yet", a last line says where help is. With
-    `name_mistake`, a known mistake that reproduces the spec's last calls is named after the
-    first line (the checks that compare one value search for it themselves).
-    """
-    pointer = help_pointer()
-    if name_mistake and "not implemented yet" not in message and "Known mistake (" not in message:
-        message = _with_known_mistake(message)
-    if pointer and "not implemented yet" not in message:
-        message = f"{message}\n  {pointer}"
-    try:
-        pytest.fail(message, pytrace=False)
-    except pytest.fail.Exception as failure:
-        raise failure from None  # hide "during handling of the above exception" chains
-
-
-def _with_known_mistake(message: str) -> str:
-    """The message with a known mistake named after its first line, when one reproduces what the
-    spec's recent calls returned (mistakes.py); else the message as it is."""
-    from . import mistakes  # it re-runs calls with this module's time limit: import late
-
-    try:
-        match = mistakes.name_from_recent_calls()
-    except Exception:
-        return message
-    if match is None:
-        return message
-    first, _, rest = message.partition("\n")
-    named = "\n".join(textwrap.fill(sentence, 100, initial_indent="  ", subsequent_indent="  ")
-                      for sentence in match.sentences())
-    return f"{first}\n{named}" + (f"\n{rest}" if rest else "")
 
 
 class Kata:
@@ -164,7 +124,6 @@ class Kata:
         for grad_name, grad in zip(grads, result):
             if not isinstance(grad, np.ndarray):
                 fail(f"{name}: the gradient {grad_name} should be a NumPy array, got {_describe(grad)}.")
-        from .ownership import expect_owned_gradients  # here: ownership imports this module
         expect_owned_gradients(name, dict(zip(grads, result)), args, kwargs)
         return result
 
@@ -195,8 +154,6 @@ def _known_in_place_mistake(record, index: int, arg: str, positional: int, now) 
     """' Known mistake (...): ...' when a catalogued mistake modifies the same input alike."""
     if record is None:
         return ""
-    from . import mistakes  # mistakes re-runs calls with this module's time limit: import late
-
     try:
         match = mistakes.name_in_place_mistake(record, index if index < positional else arg, now)
     except Exception:
@@ -256,7 +213,7 @@ def _learner_line(err: BaseException) -> str:
     return text + ")"
 
 
-LEARNER_FOLDERS = ("katas/", "solutions/", "mutants/")
+LEARNER_FOLDERS = ("katas/", "solutions/", "mistakes/")
 
 
 def _frame_text(frame: traceback.FrameSummary) -> str:
@@ -308,24 +265,3 @@ def _arrays_in(result: Any, name: str) -> Iterator[tuple[str, np.ndarray]]:
         for key, item in result.items():
             if isinstance(item, np.ndarray):
                 yield f"{name}(...)[{key!r}]", item
-
-
-@contextmanager
-def _time_limit(seconds: float):
-    """Raise KataTimeout in the main thread after `seconds` (no-op off the main thread, and on
-    Windows, which has no SIGALRM: there pytest-timeout's limit is the only one)."""
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0 \
-            or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def stop(signum, frame):
-        raise KataTimeout
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

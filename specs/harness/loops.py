@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .kata import fail
+from .failure import fail
 
 # Lines a call may add when a size grows: room for a size-dependent branch or two in valid code;
 # the grown sizes below add a dozen iterations or more to any loop over them.

@@ -1,7 +1,7 @@
 """Known mistakes as the first diagnosis: is the learner's wrong result exactly what a catalogued
 mistake gives on the same inputs?
 
-The catalogue is `mutants/<topic>/*.py` (each file: one mistake, its MODULE, the public functions
+The catalogue is `mistakes/<topic>/*.py` (each file: one mistake, its MODULE, the public functions
 it overrides, an EXPLANATION for the learner or at least a one-line docstring). When a spec's
 comparison fails on an array a guarded call returned (records.py), each mistake that defines that
 function (or, for a backward, its forward) is re-run on copies of the same inputs: for a backward,
@@ -31,9 +31,9 @@ import numpy as np
 
 from . import records
 from .impl import REPO_ROOT
-from .kata import KataTimeout, _time_limit
+from .timelimit import KataTimeout, time_limit as _time_limit
 
-CATALOGUE_DIRS = ("mistakes", "mutants")  # the catalogue may be renamed mistakes/ one day
+CATALOGUE_DIRS = ("mistakes",)
 RUN_LIMIT = 1.0  # seconds for one mistake's re-run
 BUDGET = 4.0  # seconds of re-runs per test session; past it, failures go undiagnosed
 SCALE_FLOOR = 1e-3  # as checks.SCALE_FLOOR: values near 0 are compared against the array's scale

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kata import fail
+from .failure import fail
 
 # How close (relative to the values, plus a small absolute part) an output must be to a candidate
 # to count as "normalized over those sets": loose enough that eps or an unbiased variance (a few

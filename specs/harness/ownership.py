@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .kata import fail
+from .failure import fail
 
 
 def expect_owned_gradients(function: str, grads: Mapping[str, Any], args: tuple = (),

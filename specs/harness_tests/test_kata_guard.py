@@ -9,6 +9,7 @@ import pytest
 
 from specs.harness import impl
 from specs.harness import kata as kata_module
+from specs.harness import timelimit
 from specs.harness.kata import (
     Kata,
     _bind_arguments,
@@ -219,7 +220,7 @@ def test_describe():
 
 
 def test_time_limit_is_off_without_sigalrm(monkeypatch):
-    monkeypatch.delattr(kata_module.signal, "setitimer")  # as on Windows
+    monkeypatch.delattr(timelimit.signal, "setitimer")  # as on Windows
     with _time_limit(0.01):
         time.sleep(0.03)
 

@@ -40,7 +40,7 @@ def _learner_file(tmp_path, topic, name, source) -> Path:
 # ---- known mistakes ---------------------------------------------------------------------------
 
 def test_a_known_mistake_is_named_first(monkeypatch):
-    _use(monkeypatch, ROOT / "mutants" / T14 / "bn_biased_variance_stored.py")
+    _use(monkeypatch, ROOT / "mistakes" / T14 / "bn_biased_variance_stored.py")
     residual = Kata(T14, "residual")
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2, 3, 4, 5))
@@ -54,7 +54,7 @@ def test_a_known_mistake_is_named_first(monkeypatch):
 
 
 def test_a_mistake_that_does_not_change_the_compared_value_is_not_named(monkeypatch):
-    _use(monkeypatch, ROOT / "mutants" / T14 / "bn_biased_variance_stored.py")
+    _use(monkeypatch, ROOT / "mistakes" / T14 / "bn_biased_variance_stored.py")
     residual = Kata(T14, "residual")
     x = np.random.default_rng(1).standard_normal((2, 3, 4, 5))
     state = {"running_mean": np.zeros(3), "running_var": np.ones(3)}
@@ -81,7 +81,7 @@ def test_a_wrong_forward_is_blamed_before_its_backward(monkeypatch, tmp_path):
 
 
 def test_catalogue_reads_explanations_and_falls_back_to_the_docstring(tmp_path, monkeypatch):
-    topic = tmp_path / "mutants" / "topic99_x"
+    topic = tmp_path / "mistakes" / "topic99_x"
     topic.mkdir(parents=True)
     (topic / "a.py").write_text('"""One line."""\nMODULE = "m"\nEXPLANATION = """\\\nYour  code\n did X."""\n'
                                 'def f():\n    pass\n')
@@ -239,7 +239,7 @@ def test_layernorm_over_the_wrong_axes_is_named():
 
 
 def test_batchnorm_gradient_message_is_one_sentence_each(monkeypatch):
-    _use(monkeypatch, ROOT / "mutants" / T14 / "bn_backward_missing_statistics_terms.py")
+    _use(monkeypatch, ROOT / "mistakes" / T14 / "bn_backward_missing_statistics_terms.py")
     bn_spec = importlib.import_module(f"specs.{T14}.test_batchnorm")
     text = _message(bn_spec.test_gradient_matches_finite_differences, "x", True)
     assert text.startswith("batchnorm2d_backward(train=True): dx does not match finite differences")
@@ -258,7 +258,7 @@ def test_max_pool_backward_that_assigns_loses_gradient():
     ("columns_ordered_kh_kw_c", "so the layouts differ"),
 ])
 def test_col2im_adjoint_names_layout_or_overlap(monkeypatch, mutant, says):
-    _use(monkeypatch, ROOT / "mutants" / "topic12_im2col_vectorization" / f"{mutant}.py")
+    _use(monkeypatch, ROOT / "mistakes" / "topic12_im2col_vectorization" / f"{mutant}.py")
     im2col_spec = importlib.import_module("specs.topic12_im2col_vectorization.test_im2col")
     text = _message(im2col_spec.test_col2im_is_the_adjoint_of_im2col, (1, 2, 5, 5), 3, 1, 0, 1)
     assert says in text
@@ -294,7 +294,7 @@ def test_watch_shows_the_same_failure_first():
 
 def test_a_spec_failing_in_its_own_words_still_names_the_mistake(monkeypatch):
     from specs.harness import fail
-    _use(monkeypatch, ROOT / "mutants" / T15 / "receptive_field_ignores_dilation.py")
+    _use(monkeypatch, ROOT / "mistakes" / T15 / "receptive_field_ignores_dilation.py")
     modern = Kata(T15, "modern_conv")
     assert modern.call("receptive_field", [(3, 1, 2)]) == 3
     text = _message(fail, "receptive_field([(3, 1, 2)]) is 3, expected 5.\n  Each layer adds ...")
@@ -317,14 +317,14 @@ def test_wrong_shape_dtype_and_in_place_name_their_mistake(monkeypatch):
     t11 = "topic11_conv2d_sliding_window"
     rng = np.random.default_rng(0)
     x, w, b = rng.standard_normal((1, 2, 4, 4)), rng.standard_normal((3, 2, 3, 3)), np.zeros(3)
-    _use(monkeypatch, ROOT / "mutants" / t11 / "dtype_promoted.py")
+    _use(monkeypatch, ROOT / "mistakes" / t11 / "dtype_promoted.py")
     out, _ = Kata(t11, "conv2d").forward("conv2d_forward_naive", x.astype(np.float32),
                                          w.astype(np.float32), b.astype(np.float32))
     assert "Known mistake (dtype_promoted)" in _message(expect_dtype, out, np.float32, "out")
-    _use(monkeypatch, ROOT / "mutants" / T13 / "global_avg_keeps_dims.py")
+    _use(monkeypatch, ROOT / "mistakes" / T13 / "global_avg_keeps_dims.py")
     out, _ = Kata(T13, "pooling").forward("global_avgpool_forward", x)
     assert "Known mistake (global_avg_keeps_dims)" in _message(expect_shape, out, (1, 2), "out")
-    _use(monkeypatch, ROOT / "mutants" / t11 / "dout_modified_in_place.py")
+    _use(monkeypatch, ROOT / "mistakes" / t11 / "dout_modified_in_place.py")
     conv = Kata(t11, "conv2d")
     out, cache = conv.forward("conv2d_forward_naive", x, w, b)
     text = _message(conv.backward, "conv2d_backward_naive", np.ones_like(out), cache,

@@ -123,7 +123,7 @@ def _run(tmp_path, name, cfg, resume=False):
 
 # The short run that must learn: 72 steps of 64 images at 4x the milestone's learning rate
 # (8x diverged on a few seeds). Measured over seeds 0-19 for the reference and two other valid
-# random-number orders in random_crop_flip (mutants/valid/topic17_cifar10_from_scratch): test
+# random-number orders in random_crop_flip (mistakes/valid/topic17_cifar10_from_scratch): test
 # accuracy 0.52 at the least, median about 0.76 (chance is 0.10). 2 epochs at the milestone's
 # rate on noisier images gave 0.09-0.45: a threshold of 0.2 there rejected correct code by luck.
 SHORT_RUN = dict(epochs=12.0, lr=46.0)
