@@ -7,7 +7,7 @@ import textwrap
 
 import numpy as np
 
-from . import diagnose, mistakes, records
+from . import diagnose, mistakes, records, relations
 from .cases import conv_output_size, output_size_formula, pair
 from .diagnose import shape_advice
 from .gradcheck import numerical_gradient
@@ -16,6 +16,12 @@ from .failure import fail
 # Elements smaller than this fraction of the array's largest magnitude are compared absolutely,
 # so that a value that should be 0 is not judged by its relative error.
 SCALE_FLOOR = 1e-3
+# Finite differences carry the rounding noise of the forward's intermediates (2e-16 * |value| /
+# step: 1e-9 for running sums of about 10 at a step of 1e-6), which no element's own size bounds:
+# a pixel no window reads has gradient 0 and a numerical one of 9e-10. So against finite
+# differences every element is judged by the array's largest magnitude (1e-6 of it still
+# rejects any real error).
+FINITE_DIFFERENCE_FLOOR = 1.0
 WRAP = 100  # columns for the explanatory sentences
 
 
@@ -28,7 +34,9 @@ def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str
         if match is not None:
             lines += [_wrapped(sentence) for sentence in match.sentences()]
         else:
-            lines += [_wrapped(advice) for advice in _safely(shape_advice, got.shape, expected)]
+            related = _safely(relations.explain_shape, got, expected)
+            lines += [_wrapped(advice) for advice in
+                      (related or _safely(shape_advice, got.shape, expected))]
         lines += [f"  {why.strip()}"] if why.strip() else []
         fail("\n".join(lines), name_mistake=_untraced(got))
 
@@ -48,17 +56,19 @@ def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
                         ".astype(np.float64) along the way."), name_mistake=_untraced(got))
 
 
-def relative_errors(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
-    """|got - expected| / max(|expected|, SCALE_FLOOR * max|expected|), elementwise."""
+def relative_errors(got: np.ndarray, expected: np.ndarray, floor: float = SCALE_FLOOR) -> np.ndarray:
+    """|got - expected| / max(|expected|, floor * max|expected|), elementwise."""
     got64 = np.asarray(got, dtype=np.float64)
     exp64 = np.asarray(expected, dtype=np.float64)
     scale = max(float(np.max(np.abs(exp64), initial=0.0)), 1e-30)
-    return np.abs(got64 - exp64) / np.maximum(np.abs(exp64), SCALE_FLOOR * scale)
+    return np.abs(got64 - exp64) / np.maximum(np.abs(exp64), floor * scale)
 
 
 def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float = 1e-7,
-                 reference: str = "the reference", note: str = "") -> None:
-    """Fail unless every element of `got` is within `rtol` relative error of `expected`.
+                 reference: str = "the reference", note: str = "",
+                 floor: float = SCALE_FLOOR) -> None:
+    """Fail unless every element of `got` is within `rtol` relative error of `expected`
+    (elements below `floor` times the largest |expected| are judged against that instead).
 
     The message says first which known mistake gives exactly `got` on the same inputs, if one
     does (mistakes.py); then the worst element (the largest error against the array's scale),
@@ -69,17 +79,22 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
     """
     expected = np.asarray(expected)
     expect_shape(got, expected.shape, what)
-    errors = relative_errors(got, expected)
+    errors = relative_errors(got, expected, floor)
     bad = ~(errors <= rtol)  # NaN counts as bad
     if not bad.any():
         return
     lines = [f"{what} does not match {reference}."]
     match = _safely_one(mistakes.name_known_mistake, got, expected, rtol)
+    forward = None if match is not None else _safely_one(mistakes.wrong_forward, got)
+    related, decisive = [], False
     if match is not None:
         lines += [_wrapped(sentence) for sentence in match.sentences()]
+    elif not forward:
+        related, decisive = _safely_one(relations.explain_value, got, expected, rtol) or ([], False)
+        lines += [_wrapped(sentence) for sentence in related if decisive]
     lines += _numbers(got, expected, bad, rtol)
-    if match is None:
-        forward = _safely_one(mistakes.wrong_forward, got)
+    if match is None and not decisive:
+        lines += [_wrapped(sentence) for sentence in related]
         if forward:
             lines.append(_wrapped(
                 f"Fix {forward} first: on these same inputs your {forward} returns another `out` "
@@ -174,8 +189,16 @@ def expect_backward_matches_finite_differences(kata, forward: str, backward: str
 
     numeric = numerical_gradient(forward_of, inputs[wrt], dout)
     described = ", ".join(f"{name}={value}" for name, value in settings.items())
-    expect_close(analytic, numeric, f"{backward}({described}): d{wrt}", rtol=1e-6,
-                 reference="finite differences of your forward")
+    expect_close_to_finite_differences(analytic, numeric, f"{backward}({described}): d{wrt}")
+
+
+def expect_close_to_finite_differences(analytic: np.ndarray, numeric: np.ndarray, what: str,
+                                       reference: str = "finite differences of your forward",
+                                       note: str = "") -> None:
+    """A backward's gradient against `numerical_gradient`'s: within 1e-6 of the array's largest
+    magnitude, element by element (FINITE_DIFFERENCE_FLOOR says why not of each element's own)."""
+    expect_close(analytic, numeric, what, rtol=1e-6, reference=reference, note=note,
+                 floor=FINITE_DIFFERENCE_FLOOR)
 
 
 def expect_conv_output_shape(out: np.ndarray, x_shape, w_shape, stride, padding, what: str) -> None:

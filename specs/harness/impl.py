@@ -58,6 +58,11 @@ def import_topic_module(topic: str, module: str) -> ModuleType:
     return importlib.import_module(f"{impl}.{topic}.{module}")
 
 
+def reference_module(topic: str, module: str) -> ModuleType:
+    """The reference solution's module, whatever --impl says (for re-runs of a call)."""
+    return importlib.import_module(f"solutions.{topic}.{module}")
+
+
 def _load_mutant(path: Path) -> ModuleType:
     name = f"_mutant_{path.parent.name}_{path.stem}"
     if name in sys.modules:

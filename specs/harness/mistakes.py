@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from . import records
-from .impl import REPO_ROOT
+from . import records, variants
+from .impl import REPO_ROOT, import_topic_module, reference_module  # noqa: F401 (relations.py reads it here)
 from .timelimit import KataTimeout, time_limit as _time_limit
 
 CATALOGUE_DIRS = ("mistakes",)
@@ -150,8 +150,6 @@ def _load(path: Path):
     return loaded
 
 
-def reference_module(topic: str, module: str):
-    return importlib.import_module(f"solutions.{topic}.{module}")
 
 
 @dataclass
@@ -275,6 +273,7 @@ def _search(record: records.CallRecord, path, reproduces, wrong) -> Match | None
             return None  # the reference gives the same: this is not what is wrong
         if _agrees(replayed, learner, path):
             found.append(mistake)
+    found = [mistake for mistake in found if _agrees_beyond(mistake, record)]
     if not found:
         return None
     VERDICTS[records.current_spec()] = "named"
@@ -283,6 +282,29 @@ def _search(record: records.CallRecord, path, reproduces, wrong) -> Match | None
 
 
 _MISSING = object()
+
+
+def _agrees_beyond(mistake: Mistake, record: records.CallRecord) -> bool:
+    """A mistake is named only when it explains the learner's code beyond this one input: on a
+    few calls that differ in one setting or in orientation (variants.other_calls), the mistake
+    and the learner's code give the same outputs wherever both run. (Public pooling code with H
+    and W swapped agrees with "steps by the kernel" on square inputs with stride = kernel.)"""
+    try:
+        learner, known = import_topic_module(record.topic, record.module), _load(mistake.path)
+        calls = variants.other_calls(record)
+    except Exception:
+        return True
+    for call in calls:
+        if _spent[0] > BUDGET:
+            break
+        mine, theirs = replay(learner, call), replay(known, call)
+        if mine is None or theirs is None:
+            continue
+        if set(mine.outputs) != set(theirs.outputs) or any(
+                not close(theirs.outputs[path], value, _loose(value))
+                for path, value in mine.outputs.items()):
+            return False
+    return True
 
 
 def _value_at(replayed: Replay, path) -> Any:
