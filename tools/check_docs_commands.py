@@ -50,6 +50,7 @@ QUICK = [
     (r"^tox -e bench\b|^python benchmarks/bench_conv\.py\b",
      ["--quick", "--rounds", "1", "--min-seconds", "0.05"]),
     (r"^\./kata watch\b|^python kata watch\b", ["--once"]),
+    (r"^tox -e yardstick\b|^python benchmarks/yardstick\.py\b", ["--quick", "--synthetic"]),
 ]
 # Training runs (10 minutes, CIFAR-10): their options are parsed by the milestone's own parser;
 # CI's milestone smoke step trains for real.
@@ -127,7 +128,7 @@ def tox_env(argv: list[str]) -> str:
         return "specs" if "kata" in argv[0] or argv[1:2] == ["kata"] else ""
     name = argv[argv.index("-e") + 1]
     return ("specs" if name.startswith("topic") else "experiments" if name.startswith("experiment")
-            else "torch" if name.startswith("bench") else name)
+            else "torch" if name.startswith(("bench", "yardstick")) else name)
 
 
 def verdict(text: str, code, output: str) -> str:
