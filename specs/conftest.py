@@ -6,7 +6,8 @@ from specs.harness.impl import ENV_VAR, MUTANT_PREFIX, PACKAGES, current_impl
 
 # Every run records its outcomes for `./kata hint` and `./kata status`; rule specs get a marker;
 # the most precise failure is reported first.
-pytest_plugins = ["tools.kata_cli.report_plugin", "specs.spec_kinds", "specs.harness.ordering"]
+pytest_plugins = ["tools.kata_cli.report_plugin", "specs.spec_kinds", "specs.harness.ordering",
+                  "specs.harness.tracebacks"]
 
 
 def pytest_addoption(parser):

@@ -73,8 +73,9 @@ CORE = {
           "smoothing), the mean over the batch, and in a backward (softmax - target) / N",
     OPTIMIZER: "the update: weight decay added to the gradient, the velocity updated from it, "
                "then the parameter moved against it, in that order and with those signs",
-    BLOCK: "the wiring: which layer feeds which, where the shortcut is added, which ReLU comes "
-           "after the addition, and in a backward the shortcut's gradient added to the main path's",
+    BLOCK: "the wiring: which layer feeds which and in what order, which mask each ReLU uses "
+           "(taken from the forward's values, never from a gradient), and in a backward the "
+           "gradients of every path that meets added up",
     OTHER: "",
 }
 SMALL = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import textwrap
 import traceback
 from collections.abc import Iterator
@@ -146,8 +147,56 @@ class Kata:
                  f"loop that never ends (a while loop whose counter is not advanced, or a stride "
                  f"of 0), or a loop over far more positions than the output has.")
         except Exception as err:
-            fail(f"{name} raised {type(err).__name__}: {_one_line(err)}{_learner_line(err)}")
+            reasons = "".join(f"\n  {sentence}" for sentence in _reasoning(err, fn, args, kwargs))
+            fail(f"{name} raised {type(err).__name__}: {_one_line(err)}{_learner_line(err)}\n"
+                 f"  The call: {describe_call(name, fn, args, kwargs)}{reasons}")
         raise AssertionError("unreachable")
+
+
+def describe_call(name: str, fn, args: tuple, kwargs: dict) -> str:
+    """'conv2d_forward(x=float64 (2, 3, 5, 5), w=..., stride=(2, 1))': what the learner's
+    function was given, so an exception can be read against the inputs that raised it."""
+    bound = _bind_arguments(fn, args, kwargs)
+    return f"{name}(" + ", ".join(f"{arg}={_value_text(value)}" for arg, value in bound.items()) + ")"
+
+
+RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape \(([\d, ]+)\)")
+
+
+def _reasoning(err: BaseException, fn, args: tuple, kwargs: dict) -> list[str]:
+    """What the inputs say about an exception: for a failed reshape, the one axis whose size
+    would make it fit; for a windowed call, the output size the brief's formula gives."""
+    said = []
+    found = RESHAPE.search(str(err))
+    if found:
+        size, shape = int(found.group(1)), [int(n) for n in found.group(2).split(",") if n.strip()]
+        for axis, wanted in enumerate(shape):
+            rest = int(np.prod(shape[:axis] + shape[axis + 1:]))
+            if rest and size % rest == 0 and size // rest != wanted:
+                said.append(f"The array has {size} elements: it would fit with {size // rest} "
+                            f"instead of {wanted} at axis {axis} of that shape, so the size you "
+                            f"computed for that axis differs from the array's.")
+                break
+    try:
+        from .relations import output_size_text
+        text = output_size_text(_bind_arguments(fn, args, kwargs))
+    except Exception:
+        text = ""
+    return said + ([text] if text else [])
+
+
+def _value_text(value: Any, depth: int = 0) -> str:
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype} array {tuple(value.shape)}"
+    if isinstance(value, dict) and depth == 0:
+        return "{" + ", ".join(f"{k!r}: {_value_text(v, 1)}" for k, v in list(value.items())[:8]) + \
+            (", ..." if len(value) > 8 else "") + "}"
+    if isinstance(value, (tuple, list)) and depth == 0 and any(isinstance(v, np.ndarray) for v in value):
+        return "(" + ", ".join(_value_text(v, 1) for v in value[:6]) + (", ..." if len(value) > 6 else "") + ")"
+    if isinstance(value, np.random.Generator):
+        return "a np.random.Generator"
+    text = repr(value)
+    return text if len(text) <= 40 else f"a {type(value).__name__}"
 
 
 def _known_in_place_mistake(record, index: int, arg: str, positional: int, now) -> str:

@@ -293,6 +293,9 @@ def shape_slips(record, path, got_shape, expected_shape) -> list[str]:
 def _geometry(arguments: dict[str, Any]):
     """(size, kernel, stride, padding, dilation) per spatial axis, as (h, w) pairs, or None."""
     images = [v for v in arguments.values() if isinstance(v, np.ndarray) and v.ndim == 4]
+    x_shape = arguments.get("x_shape")
+    if isinstance(x_shape, (tuple, list)) and len(x_shape) == 4:
+        images.insert(0, np.empty((0, 0, *x_shape[2:])))
     if not images:
         return None
     x = images[0]
@@ -307,6 +310,19 @@ def _geometry(arguments: dict[str, Any]):
     if None in (stride, padding, dilation):
         return None
     return tuple(x.shape[2:]), kernel, stride, padding, dilation
+
+
+def output_size_text(arguments: dict[str, Any]) -> str:
+    """'With these arguments the brief's formula gives Hout = 6, Wout = 5.' ('' if no geometry)."""
+    geometry = _geometry(arguments)
+    if geometry is None:
+        return ""
+    size, kernel, stride, padding, dilation = geometry
+    out = [(n + 2 * p - d * (k - 1) - 1) // s + 1
+           for n, k, s, p, d in zip(size, kernel, stride, padding, dilation)]
+    return (f"With these arguments the output size is Hout = {out[0]}, Wout = {out[1]} "
+            f"((H + 2*ph - dh*(KH-1) - 1) // sh + 1 = ({size[0]} + 2*{padding[0]} - "
+            f"{dilation[0]}*({kernel[0]}-1) - 1) // {stride[0]} + 1, and likewise for W).")
 
 
 def _size_slip(geometry, axis: int, got: int) -> str:
@@ -359,7 +375,24 @@ def explain_value(got: Any, expected: Any, rtol: float) -> tuple[list[str], bool
             mistakes.VERDICTS[records.current_spec()] = "named"
             return [sentence], True
     partial = _quietly(lambda: which_outputs(record, path))
-    return ([partial] if partial else []), False
+    ruled_out = _quietly(lambda: ruled_out_text(record))
+    return [s for s in (partial, ruled_out) if s], False
+
+
+def ruled_out_text(record: records.CallRecord) -> str:
+    """What the re-runs above rule out, for a message that has no named cause."""
+    setting = setting_call(record)
+    tried: dict[str, list[str]] = {}
+    for parameter, _, why in substitutions(setting):
+        tried.setdefault(parameter.replace("+", " and "), []).append(why)
+    if not tried:
+        return ""
+    if _spent[0] > BUDGET:
+        return ""
+    listed = "; ".join(f"{name} ({', '.join(ways)})" for name, ways in tried.items())
+    return (f"Ruled out by re-running the reference on these inputs: another output of the call "
+            f"in this one's place, and each of these misreadings of the arguments: {listed}. "
+            f"So the difference is in how the values are computed, not in which settings are read.")
 
 
 def explain_shape(got: Any, expected_shape: tuple[int, ...]) -> list[str]:
