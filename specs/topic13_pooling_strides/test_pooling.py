@@ -22,6 +22,7 @@ from specs.harness.cases import (
     random_array,
     require_case,
 )
+from specs.harness.checks import expect_close_to_finite_differences
 from specs.harness.loops import expect_no_loop_over
 
 TOPIC = "topic13_pooling_strides"
@@ -322,9 +323,8 @@ def test_gradient_matches_finite_differences(op, x_shape, kernel_size, stride, p
         return pool.forward(f"{op}_forward", value, kernel_size, stride, padding)[0]
 
     numeric = numerical_gradient(forward_of, x, dout)
-    expect_close(analytic, numeric,
-                 f"{op}_backward({_signature(kernel_size, stride, padding)}): dx",
-                 rtol=1e-6, reference="finite differences of your forward")
+    expect_close_to_finite_differences(
+        analytic, numeric, f"{op}_backward({_signature(kernel_size, stride, padding)}): dx")
 
 
 @pytest.mark.gradient
@@ -335,5 +335,4 @@ def test_global_avgpool_gradient_matches_finite_differences(x_shape):
     dout = np.random.default_rng(2).standard_normal(out.shape)
     (analytic,) = pool.backward("global_avgpool_backward", dout, cache, grads=("dx",))
     numeric = numerical_gradient(lambda v: pool.forward("global_avgpool_forward", v)[0], x, dout)
-    expect_close(analytic, numeric, "global_avgpool_backward: dx", rtol=1e-6,
-                 reference="finite differences of your forward")
+    expect_close_to_finite_differences(analytic, numeric, "global_avgpool_backward: dx")

@@ -11,6 +11,7 @@ import pytest
 
 from specs.harness import expect_close, expect_dtype, expect_shape, fail, numerical_gradient
 from specs.harness.cases import case_id, random_array, require_case
+from specs.harness.checks import expect_close_to_finite_differences
 
 from .support import (
     STATS,
@@ -175,5 +176,6 @@ def test_gradient_matches_finite_differences(wrt, train):
     hint = "" if not train or wrt != "x" else (
         "In train mode the batch mean and variance depend on x too: dx has three terms (through "
         "x_hat, through the variance, through the mean).")
-    expect_close(analytic, numeric, f"batchnorm2d_backward({_mode(train)}): d{wrt}",
-                 rtol=1e-6, reference="finite differences of your batchnorm2d_forward", note=hint)
+    expect_close_to_finite_differences(
+        analytic, numeric, f"batchnorm2d_backward({_mode(train)}): d{wrt}",
+        reference="finite differences of your batchnorm2d_forward", note=hint)

@@ -5,6 +5,7 @@ import pytest
 
 from specs.harness import expect_close, expect_dtype, expect_shape, numerical_gradient
 from specs.harness.cases import random_array, require_case
+from specs.harness.checks import expect_close_to_finite_differences
 
 from .support import fixture_cases, residual
 
@@ -49,5 +50,5 @@ def test_relu_gradient_matches_finite_differences():
     dout = rng.standard_normal(out.shape)
     (dx,) = residual.backward("relu_backward", dout, cache, grads=("dx",))
     numeric = numerical_gradient(lambda v: residual.forward("relu_forward", v)[0], x, dout)
-    expect_close(dx, numeric, "relu_backward: dx", rtol=1e-6,
-                 reference="finite differences of your relu_forward")
+    expect_close_to_finite_differences(dx, numeric, "relu_backward: dx",
+                                       reference="finite differences of your relu_forward")
