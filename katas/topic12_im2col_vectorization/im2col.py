@@ -28,7 +28,8 @@ def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
 
     Keep x's dtype and never modify x. No Python loop over output positions (loop over the
     KH*KW kernel offsets). Raises ValueError, naming the kernel's span dh*(KH-1)+1 and the input
-    size, when the kernel does not fit the padded input (Hout or Wout < 1).
+    size, when the kernel does not fit the padded input along either axis (Hout or Wout < 1: a
+    kernel may fit the height and not the width; never return an empty matrix).
     """
     raise NotImplementedError("im2col: see katas/topic12_im2col_vectorization/README.md")
 

@@ -50,6 +50,8 @@ def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
       Hout = (H + 2*ph - dh*(KH - 1) - 1) // sh + 1   (Wout likewise),
     one row per output position, rows ordered (n, i, j) row-major, columns ordered (c, p, q):
     channel first, then kernel row p, then kernel column q.
+    Raises ValueError, naming the kernel's span and the input size, when the kernel does not fit
+    the padded input along either axis (Hout or Wout < 1).
     """
     N, C, H, W = x.shape
     (KH, KW), (sh, sw) = pair(kernel_size), pair(stride)

@@ -20,6 +20,7 @@ from specs.harness.cases import (
 )
 from specs.harness.checks import (
     expect_backward_matches_finite_differences,
+    expect_close_to_finite_differences,
     expect_conv_output_shape,
     expect_strided_dx_gaps,
 )
@@ -216,6 +217,11 @@ def test_impossible_inputs_are_refused():
                    "Hout = (3 + 0 - 6) // 1 + 1 is negative: no window fits. Compare the "
                    "kernel's span with the padded input before building anything, and name both "
                    "sizes.", numbers=(6, 3))
+    tall = np.zeros((1, 2, 5, 3))
+    expect_refusal(kata, "im2col", (tall, (2, 4)), {}, "a 2x4 kernel on a 5x3 image without "
+                   "padding", "the kernel fits the height (Hout = 4) but not the width: Wout = "
+                   "(3 + 0 - 4) // 1 + 1 = 0, so no window fits. Check Hout and Wout both, and "
+                   "name the kernel's span and the input size.", numbers=(4, 3))
     expect_refusal(kata, "conv2d_forward", (x, w[:, :2], b), {}, "x of 3 channels and w of 2",
                    "w must have x's number of channels; name both counts.", numbers=(3, 2))
 
@@ -341,8 +347,9 @@ def test_col2im_is_the_gradient_of_im2col(x_shape, kernel, stride, padding, dila
     y = random_array(rng, _expected_cols_shape(x_shape, kernel, stride, padding, dilation))
     numeric = numerical_gradient(lambda v: kata.call("im2col", v, kernel, **geometry), x, y)
     back = kata.call("col2im", y, x_shape, kernel, **geometry)
-    expect_close(back, numeric, f"col2im(kernel_size={kernel}, {_described(geometry)})", rtol=1e-6,
-                 reference="finite differences of your im2col")
+    expect_close_to_finite_differences(back, numeric,
+                                       f"col2im(kernel_size={kernel}, {_described(geometry)})",
+                                       reference="finite differences of your im2col")
 
 
 @pytest.mark.gradient
