@@ -45,7 +45,9 @@ def batchnorm2d_forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-
       statistics and leaves state alone.
     - momentum, eps: as in torch.nn.functional.batch_norm.
 
-    Returns (out, cache): out (N, C, H, W) with x's dtype; cache for batchnorm2d_backward.
+    Returns (out, cache): out (N, C, H, W) with x's dtype, also when x is float32 and the running
+    statistics are float64 (as init_residual_block makes them), in eval mode too; cache for
+    batchnorm2d_backward.
     Raises ValueError, saying what m = N*H*W is, in train mode when m == 1 (no batch variance).
     """
     raise NotImplementedError(
@@ -76,6 +78,8 @@ def residual_block_forward(x, params, state, stride=1, train=True):
       and, when stride != 1 or C_in != C_out, the projection shortcut
         proj_w (C_out, C_in, 1, 1), proj_bn_gamma, proj_bn_beta (C_out,).
       Without a projection the shortcut is x itself (the identity).
+      Never modified: afterwards params holds the same array objects, dtypes and values (cast
+      into local variables, never assign into params).
     - state: {"bn1": {...}, "bn2": {...}} (and "proj_bn"), each BN's running statistics.
     - stride: of conv1 (3x3, padding 1) and of the projection (1x1, padding 0); conv2 has
       stride 1, padding 1. No convolution has a bias. BN uses momentum 0.1 and eps 1e-5.

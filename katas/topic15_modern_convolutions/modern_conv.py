@@ -52,7 +52,8 @@ def depthwise_conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
     Returns (out, cache), out (N, C, Hout, Wout).
 
     No Python loop over channels or output positions: loop over the KH*KW kernel taps only.
-    Raises ValueError naming C and w's shape when w is not (C, 1, KH, KW).
+    Raises ValueError naming C and w's shape when w is not (C, 1, KH, KW), and naming the span
+    and the input size when the dilated kernel does not fit the padded input (Hout or Wout < 1).
     """
     raise NotImplementedError(f"depthwise_conv2d_forward: see {TOPIC}")
 
@@ -86,7 +87,9 @@ def separable_block_forward(x, params, stride=1, padding=0, dilation=1):
     Inputs:
     - x: (N, C, H, W).
     - params: {"depthwise_w": (C, 1, KH, KW), "depthwise_b": (C,),
-               "pointwise_w": (F, C, 1, 1), "pointwise_b": (F,)}; never modified.
+               "pointwise_w": (F, C, 1, 1), "pointwise_b": (F,)}; never modified:
+      afterwards it holds the same array objects, dtypes and values (cast into local
+      variables, never assign into params).
     - stride, padding, dilation: of the depthwise convolution.
 
     Returns (out, cache), out (N, F, Hout, Wout).

@@ -53,7 +53,8 @@ def batchnorm2d_forward(x, gamma, beta, state, train=True, momentum=BN_MOMENTUM,
     - train: normalize with this batch's statistics (True) or the running ones (False).
     - momentum, eps: as in PyTorch.
 
-    Returns (out, cache), out (N, C, H, W) with x's dtype.
+    Returns (out, cache), out (N, C, H, W) with x's dtype (float64 running statistics with a
+    float32 x give float32 too).
     """
     if train:
         m = x.shape[0] * x.shape[2] * x.shape[3]
@@ -123,7 +124,8 @@ def residual_block_forward(x, params, state, stride=1, train=True):
     - x: (N, C_in, H, W).
     - params: conv1_w (C_out, C_in, 3, 3), bn1_gamma, bn1_beta (C_out,), conv2_w
       (C_out, C_out, 3, 3), bn2_gamma, bn2_beta (C_out,) and, for a projection shortcut, proj_w
-      (C_out, C_in, 1, 1), proj_bn_gamma, proj_bn_beta (C_out,).
+      (C_out, C_in, 1, 1), proj_bn_gamma, proj_bn_beta (C_out,). Never modified: the same
+      array objects, dtypes and values afterwards.
     - state: {"bn1": {...}, "bn2": {...}} (and "proj_bn") running statistics, updated in train mode.
     - stride: of the first 3x3 conv and of the projection.
 

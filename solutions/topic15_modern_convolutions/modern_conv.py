@@ -80,6 +80,9 @@ def conv2d_forward(x, w, b, stride=1, padding=0, dilation=1, groups=1):
 
     Returns (out, cache) with out (N, F, Hout, Wout),
     Hout = (H + 2*ph - dh*(KH-1) - 1) // sh + 1, Wout likewise.
+    Raises ValueError naming C, F and groups when groups does not divide both, naming both when
+    w.shape[1] != C // groups, and naming the span and the input size when the dilated kernel
+    does not fit the padded input.
     """
     N, C, _, _ = x.shape
     F, C_per_group, KH, KW = w.shape
@@ -145,7 +148,8 @@ def depthwise_conv2d_forward(x, w, b, stride=1, padding=0, dilation=1):
 
     Returns (out, cache) with out (N, C, Hout, Wout) (the same sizes as conv2d_forward).
     Equal to conv2d_forward(x, w, b, ..., groups=C), computed with one broadcast multiply-add
-    per kernel tap instead of im2col.
+    per kernel tap instead of im2col. Raises ValueError when w is not (C, 1, KH, KW) and when
+    the dilated kernel does not fit the padded input.
     """
     N, C, _, _ = x.shape
     if w.shape[:2] != (C, 1):
@@ -214,7 +218,8 @@ def separable_block_forward(x, params, stride=1, padding=0, dilation=1):
     Inputs:
     - x: (N, C, H, W).
     - params: {"depthwise_w": (C, 1, KH, KW), "depthwise_b": (C,),
-               "pointwise_w": (F, C, 1, 1), "pointwise_b": (F,)}.
+               "pointwise_w": (F, C, 1, 1), "pointwise_b": (F,)}; never modified (the same
+      array objects, dtypes and values afterwards).
     - stride, padding, dilation: of the depthwise convolution.
 
     Returns (out, cache) with out (N, F, Hout, Wout): no ReLU after the pointwise conv, so the

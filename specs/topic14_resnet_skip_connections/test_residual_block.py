@@ -12,7 +12,9 @@ import pytest
 
 from specs.harness import expect_close, expect_dtype, expect_shape, fail, numerical_gradient
 from specs.harness.cases import case_id, conv_output_size, require_case
+from specs.harness.checks import expect_close_to_finite_differences
 from specs.harness.ownership import expect_owned_gradients
+from specs.harness.params_rule import ParamsWatch
 
 from .support import (
     STATS,
@@ -159,17 +161,15 @@ def test_backward_matches_pytorch(case):
 
 @pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
 def test_inputs_and_state_rules(train):
-    """params are never modified; state gets new arrays in train mode, is untouched in eval."""
+    """params are never modified (the same arrays, dtypes and values); state gets new arrays in
+    train mode, is untouched in eval."""
     params, state = random_block(2, 3, 2)
-    saved = {k: v.copy() for k, v in params.items()}
+    params_watch = ParamsWatch(params)
     watch = StateWatch(state)
     x = np.random.default_rng(1).standard_normal((2, 2, 5, 4))
     out, cache = forward(x, params, state, 2, train)
     backward(np.ones_like(out), cache, params)
-    for key, value in params.items():
-        if not np.array_equal(value, saved[key]):
-            fail(f"{_what(2, train, True)} or residual_block_backward modified params[{key!r}] "
-                 f"in place. Parameters change only in the optimizer's step, never here.")
+    params_watch.expect_untouched(params, f"{_what(2, train, True)} or residual_block_backward")
     if train:
         watch.expect_updated(state, _what(2, train, True))
     else:
@@ -224,6 +224,7 @@ def test_gradient_matches_finite_differences(x_shape, c_out, stride, train, wrt)
     numeric = numerical_gradient(lambda v: forward_of(v)[0], x if wrt == "x" else params[wrt],
                                  dout)
     name = "dx" if wrt == "x" else f"grads[{wrt!r}]"
-    expect_close(analytic, numeric, f"residual_block_backward after "
-                 f"{_what(stride, train, 'proj_w' in params)}: {name}", rtol=1e-6,
-                 reference="finite differences of your residual_block_forward")
+    expect_close_to_finite_differences(
+        analytic, numeric, f"residual_block_backward after "
+        f"{_what(stride, train, 'proj_w' in params)}: {name}",
+        reference="finite differences of your residual_block_forward")

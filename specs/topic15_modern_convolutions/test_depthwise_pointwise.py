@@ -115,6 +115,18 @@ def test_mismatched_weights_are_refused():
                        "channel counts.", numbers=(2, 3))
 
 
+@pytest.mark.rules
+def test_depthwise_kernel_that_does_not_fit_is_refused():
+    """A 2x2 kernel with dilation 5 spans 6 pixels: on a 5x5 input Hout = Wout = 0, an empty
+    output that NumPy builds without complaint."""
+    x, w, b = _depthwise_inputs((2, 3, 5, 5), (2, 2))
+    expect_value_error("depthwise_conv2d_forward", (x, w, b), {"dilation": 5},
+                       "a 2x2 kernel with dilation 5 (span 6) on a 5x5 input",
+                       "the dilated kernel does not fit the padded input: Hout = (5 + 0 - 6) "
+                       "// 1 + 1 = 0, no output at all. Check it before building anything, and "
+                       "name the span and the input size.", numbers=(6, 5))
+
+
 def _depthwise_call(direction, x_shape):
     """The call to count: one depthwise forward, or one backward after an untraced forward."""
     x, w, b = _depthwise_inputs(x_shape, (3, 3))

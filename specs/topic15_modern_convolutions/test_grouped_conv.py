@@ -107,8 +107,14 @@ def test_groups_are_independent_convolutions():
 def test_impossible_settings_are_refused():
     x, w, b = _inputs((2, 6, 5, 5), (4, 3, 3), 2)
     expect_value_error("conv2d_forward", (x, w[:, :1], b), {"groups": 4},
-                       "6 channels and groups=4", "groups must divide C and F; say so with "
-                       "both numbers.", numbers=(6, 4))
+                       "6 channels and groups=4", "groups must divide C and F; name C, F "
+                       "and groups.", numbers=(6, 4))
+    x6, w4, b4 = _inputs((2, 6, 5, 5), (4, 3, 3), 3)  # w (4, 2, 3, 3): C // groups fits, F not
+    expect_value_error("conv2d_forward", (x6, w4, b4), {"groups": 3},
+                       "6 channels, 4 filters and groups=3",
+                       "groups divides C (6 = 3 x 2) but not F: 4 filters cannot be split into "
+                       "3 groups. Check F % groups too, and name C, F and groups.",
+                       numbers=(6, 4, 3))
     expect_value_error("conv2d_forward", (x, w, b), {"groups": 1},
                        "w of shape (4, 3, 3, 3) for 6 channels and groups=1",
                        "w.shape[1] must be C // groups; name both.", numbers=(3, 6))

@@ -10,7 +10,9 @@ import pytest
 
 from specs.harness import expect_close, expect_shape, fail, numerical_gradient
 from specs.harness.cases import case_id, require_case
+from specs.harness.checks import expect_close_to_finite_differences
 from specs.harness.ownership import expect_owned_gradients
+from specs.harness.params_rule import ParamsWatch
 from specs.topic15_modern_convolutions.common import (
     arrays,
     expect_dtypes,
@@ -81,15 +83,13 @@ def test_shapes(x_shape, filters, kernel, stride, padding, dilation):
 @pytest.mark.rules
 def test_float32_stays_float32_and_params_unchanged():
     x, params = _inputs((2, 3, 6, 5), 4, (3, 3), dtype=np.float32)
-    before = {name: value.copy() for name, value in params.items()}
+    watch = ParamsWatch(params)  # the same arrays, dtypes and values after the calls
     out, cache = modern.forward("separable_block_forward", x, params, padding=1)
     expect_dtypes([out], ["out"], np.float32, "separable_block_forward")
     dx, grads = _backward(np.ones_like(out), cache, params)
     expect_dtypes([dx, *(grads[name] for name in PARAMS)], ["dx", *PARAMS], np.float32,
                   "separable_block_backward")
-    for name in PARAMS:
-        if not np.array_equal(params[name], before[name]):
-            fail(f"separable_block_forward/backward modified params[{name!r}] in place.")
+    watch.expect_untouched(params, "separable_block_forward/backward")
 
 
 @pytest.mark.fixture
@@ -132,5 +132,5 @@ def test_gradient_matches_finite_differences(x_shape, filters, kernel, stride, p
 
     numeric = numerical_gradient(forward_of, x if wrt == "x" else params[wrt], dout)
     what = "dx" if wrt == "x" else f"grads[{wrt!r}]"
-    expect_close(analytic, numeric, f"separable_block_backward({settings_label(**settings)}): {what}",
-                 rtol=1e-6, reference="finite differences of your forward")
+    expect_close_to_finite_differences(
+        analytic, numeric, f"separable_block_backward({settings_label(**settings)}): {what}")
