@@ -21,10 +21,12 @@ def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):
     - x: (N, C, H, W) input.
     - gamma, beta: (C,) scale and shift, one per channel.
     - num_groups: G; channel c belongs to group c // (C // G) (contiguous blocks of C // G).
-    - eps: added to the variance inside the square root.
+    - eps: added to the variance inside the square root; 1e-5 when left out (PyTorch's default).
 
     Returns (out, cache):
-    - out: (N, C, H, W); mean and biased variance over each sample's group (C//G x H x W values).
+    - out: (N, C, H, W); mean and biased variance over each sample's group (C//G x H x W values),
+      the variance centred, mean((x - mean)**2) as np.var computes it (mean(x**2) - mean(x)**2
+      cancels to noise, even NaN, when the mean is large against the spread).
     - cache: whatever groupnorm_backward needs (your choice; the specs never look inside).
 
     Raises ValueError, with a message naming C and num_groups, when num_groups does not divide C

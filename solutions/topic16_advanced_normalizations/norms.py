@@ -50,10 +50,11 @@ def groupnorm_forward(x, gamma, beta, num_groups, eps=1e-5):
     - x: (N, C, H, W) input.
     - gamma, beta: (C,) scale and shift, one per channel.
     - num_groups: G, a divisor of C; channels are split into G contiguous groups of C // G.
-    - eps: added to the variance before the square root.
+    - eps: added to the variance before the square root; 1e-5 by default, as PyTorch's.
 
     Returns (out, cache): out (N, C, H, W); the mean and the biased variance are taken over each
-    sample's group (C // G channels x H x W elements).
+    sample's group (C // G channels x H x W elements), the variance centred (np.var: the mean of
+    (x - mean)**2; mean(x**2) - mean(x)**2 cancels to noise when the mean is large).
     Raises ValueError when num_groups does not divide C.
     """
     check_num_groups(x.shape[1], num_groups)

@@ -13,6 +13,7 @@ import pytest
 
 from specs.harness import Kata, expect_close, expect_dtype, expect_shape, fail, numerical_gradient
 from specs.harness.cases import case_id, fixture_params, random_array, require_case
+from specs.harness.checks import expect_close_to_finite_differences
 from specs.harness.loops import expect_no_loop_over
 from specs.harness.refusals import expect_refusal
 
@@ -212,6 +213,48 @@ def test_constant_input_stays_finite(kind):
     backward(kind, np.random.default_rng(6).standard_normal(x.shape), cache)  # finite, checked
 
 
+def normalized(x, groups, eps):
+    """x normalized per (sample, group of C // groups channels), in float64: what gamma = 1,
+    beta = 0 must give, with the centred biased variance."""
+    blocks = np.asarray(x, np.float64).reshape(x.shape[0], groups, -1)
+    centred = blocks - blocks.mean(axis=2, keepdims=True)
+    return (centred / np.sqrt((centred ** 2).mean(axis=2, keepdims=True) + eps)).reshape(x.shape)
+
+
+@pytest.mark.rules
+@pytest.mark.parametrize("kind", KINDS)
+def test_default_eps_is_pytorchs(kind):
+    """Called without eps, every norm uses 1e-5: with set variances of 1e-5 to 1e-3, another
+    default moves the output by percents."""
+    x, _, _ = inputs((2, 4, 3, 3), seed=8)
+    x = x * 1e-2
+    C = x.shape[1]
+    out, _ = forward(kind, x, np.ones(C), np.zeros(C), num_groups=2)
+    expect_close(out, normalized(x, groups_of(kind, C, 2), 1e-5),
+                 f"{label(kind, 2)} with eps left out, gamma=1, beta=0: out",
+                 reference="x normalized with eps=1e-5",
+                 note=f"Leave eps out and it must be 1e-5, as in PyTorch: the signature is "
+                      f"{PREFIX[kind]}_forward(x, gamma, beta{', num_groups' * (kind == 'groupnorm')}, "
+                      f"eps=1e-5).")
+
+
+@pytest.mark.rules
+@pytest.mark.parametrize("kind", KINDS)
+def test_float32_with_a_large_mean(kind):
+    """float32 values around 1e4 with a spread of 1: mean(x**2) - mean(x)**2 subtracts two numbers
+    of 1e8 stored to within 8 (NaN, or anything); the centred variance stays within 2e-3."""
+    rng = np.random.default_rng(9)
+    x = (1e4 + random_array(rng, (2, 4, 5, 5))).astype(np.float32)
+    C = x.shape[1]
+    out, _ = forward(kind, x, np.ones(C, np.float32), np.zeros(C, np.float32), num_groups=2)
+    expect_close(out, normalized(x, groups_of(kind, C, 2), 1e-5),
+                 f"{label(kind, 2)} of float32 values 1e4 + N(0, 1), gamma=1, beta=0: out",
+                 rtol=1e-2, floor=1.0, reference="the same x normalized in float64",
+                 note="A mean large against the spread needs the centred variance, "
+                      "mean((x - mean)**2) (np.var): mean(x**2) - mean(x)**2 cancels to noise "
+                      "in float32.")
+
+
 # The loop rule: grow the batch, the channels, the groups one at a time from (N, C, G) =
 # (2, 4, 2); one reshape and reductions over the set's axes run the same lines at every size.
 LOOP_SMALL = (2, 4, 2)
@@ -298,5 +341,5 @@ def test_gradient_matches_finite_differences(kind, x_shape, num_groups, wrt):
         return forward(kind, **{**values, wrt: value}, num_groups=num_groups)[0]
 
     numeric = numerical_gradient(forward_of, values[wrt], dout)
-    expect_close(analytic, numeric, f"{PREFIX[kind]}_backward after {label(kind, num_groups)}: "
-                 f"d{wrt}", rtol=1e-6, reference="finite differences of your forward")
+    expect_close_to_finite_differences(
+        analytic, numeric, f"{PREFIX[kind]}_backward after {label(kind, num_groups)}: d{wrt}")
