@@ -45,11 +45,13 @@ def normalize(x, mean, std):
 
 def random_crop_flip(x, pad, rng):
     """Augment a batch: each image is reflect-padded by `pad` pixels on every side, a random
-    32x32 (HxW) window of it is taken (each offset 0..2*pad equally likely), and the window is
-    mirrored left-right with probability 1/2.
+    window of the original size (H x W) is taken (each offset 0..2*pad equally likely), and the
+    window is mirrored left-right with probability 1/2.
 
     x: (N, C, H, W); pad: int >= 0; rng: np.random.Generator, the only source of randomness
-    (same generator state -> same output). Returns a new array, same shape and dtype as x.
+    (same generator state -> same output). Draw from rng itself, never a copy: each call
+    advances it, so two calls on one generator differ. Returns a new array, same shape and
+    dtype as x.
     Fixed: per image, a row and a column offset each uniform over 0..2*pad and a fair flip, all
     independent. Free: the order of the draws (no spec compares batches with the reference's).
     """
@@ -67,7 +69,11 @@ def softmax_cross_entropy_forward(logits, labels, label_smoothing=0.0):
 
 
 def softmax_cross_entropy_backward(dloss, cache):
-    """dL/dlogits (N, K), given dloss (the upstream gradient of the scalar loss, usually 1.0)."""
+    """dL/dlogits (N, K), given dloss (the upstream gradient of the scalar loss, usually 1.0).
+
+    Returns a new array and leaves the cache as the forward made it: a second call on the same
+    cache gives the same result.
+    """
     raise NotImplementedError(
         "softmax_cross_entropy_backward: see katas/topic17_cifar10_from_scratch/README.md")
 
@@ -76,7 +82,8 @@ def sgd_step(params, grads, velocity, lr, momentum=0.0, weight_decay=0.0, nester
     """One SGD step with momentum and L2 weight decay, as torch.optim.SGD: params IN PLACE.
 
     params, grads, velocity: dicts of arrays with the same keys (velocity starts as zeros, or
-    empty: a missing entry counts as zeros). `lr` and `weight_decay` are floats, or dicts giving
+    empty: a missing entry counts as zeros, and a velocity you create has p's dtype,
+    np.zeros_like(p)). `lr` and `weight_decay` are floats, or dicts giving
     a value per parameter name. For each parameter p with gradient g and velocity v:
         g = g + weight_decay * p;  v = momentum * v + g
         p -= lr * (g + momentum * v) if nesterov else lr * v
@@ -99,7 +106,8 @@ def train_step(net, params, state, velocity, x, y, lr, momentum=0.9, weight_deca
 def evaluate(net, params, state, x, y, batch_size=1000, flip_tta=False):
     """Accuracy of the network (eval mode) on (x, y), in batches of at most batch_size.
 
-    With flip_tta, each image's logits are the mean of the logits for it and its left-right
-    mirror. Returns (accuracy as a Python float, predicted labels (N,) of an integer dtype).
+    With flip_tta, each image's logits are the logits for it plus those for its left-right
+    mirror (their mean gives the same argmax).
+    Returns (accuracy as a Python float, predicted labels (N,) of an integer dtype).
     """
     raise NotImplementedError("evaluate: see katas/topic17_cifar10_from_scratch/README.md")

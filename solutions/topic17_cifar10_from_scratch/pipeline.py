@@ -67,11 +67,12 @@ def normalize(x, mean, std):
 
 def random_crop_flip(x, pad, rng):
     """Augment a batch: each image is reflect-padded by `pad` pixels on every side, a random
-    32x32 (HxW) window of it is taken (each offset 0..2*pad equally likely), and the window is
-    mirrored left-right with probability 1/2.
+    window of the original size (H x W) is taken (each offset 0..2*pad equally likely), and the
+    window is mirrored left-right with probability 1/2.
 
     x: (N, C, H, W); pad: int >= 0; rng: np.random.Generator, the only source of randomness
-    (same generator state -> same output). Returns a new array, same shape and dtype as x.
+    (same generator state -> same output), drawn from directly: each call advances it.
+    Returns a new array, same shape and dtype as x.
     Fixed: per image, a row and a column offset each uniform over 0..2*pad and a fair flip, all
     independent. Free: the order of the draws (no spec compares batches with the reference's).
     """
@@ -105,7 +106,10 @@ def softmax_cross_entropy_forward(logits, labels, label_smoothing=0.0):
 
 
 def softmax_cross_entropy_backward(dloss, cache):
-    """dL/dlogits (N, K), given dloss (the upstream gradient of the scalar loss, usually 1.0)."""
+    """dL/dlogits (N, K), given dloss (the upstream gradient of the scalar loss, usually 1.0).
+
+    A new array; the cache is left as it was, so a second call gives the same result.
+    """
     probs, target = cache
     return (probs - target) * (dloss / len(probs))
 
@@ -115,8 +119,8 @@ def sgd_step(params, grads, velocity, lr, momentum=0.0, weight_decay=0.0, nester
     """One SGD step with momentum and L2 weight decay, as torch.optim.SGD: params IN PLACE.
 
     params, grads, velocity: dicts of arrays with the same keys (velocity starts as zeros, or
-    empty: a missing entry counts as zeros). `lr` and `weight_decay` are floats, or dicts giving
-    a value per parameter name. For each parameter p with gradient g and velocity v:
+    empty: a missing entry counts as zeros, created with p's dtype). `lr` and `weight_decay` are
+    floats, or dicts giving a value per parameter name. For each parameter p with gradient g and velocity v:
         g = g + weight_decay * p;  v = momentum * v + g
         p -= lr * (g + momentum * v) if nesterov else lr * v
     Updates params[k] in place (the same array objects: the caller and the checkpoints hold
@@ -154,8 +158,9 @@ def train_step(net, params, state, velocity, x, y, lr, momentum=0.9, weight_deca
 def evaluate(net, params, state, x, y, batch_size=1000, flip_tta=False):
     """Accuracy of the network (eval mode) on (x, y), in batches of at most batch_size.
 
-    With flip_tta, each image's logits are the mean of the logits for it and its left-right
-    mirror. Returns (accuracy as a Python float, predicted labels int64 (N,)).
+    With flip_tta, each image's logits are the logits for it plus those for its left-right
+    mirror (their mean gives the same argmax).
+    Returns (accuracy as a Python float, predicted labels int64 (N,)).
     """
     predictions = np.empty(len(x), np.int64)
     for start in range(0, len(x), batch_size):

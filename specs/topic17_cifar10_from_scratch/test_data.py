@@ -261,3 +261,17 @@ def test_random_crop_flip_is_reproducible_from_the_generator():
              "every random number from `rng` (not np.random.*), so that a seed reproduces a run.")
     if np.array_equal(a, c):
         fail("random_crop_flip: different seeds gave the same output: use `rng`.")
+
+
+@pytest.mark.rules
+def test_random_crop_flip_advances_the_callers_generator():
+    """Two calls on one generator are two steps of training: they must draw different crops."""
+    x = np.random.default_rng(7).standard_normal((16, 3, 8, 8)).astype(np.float32)
+    rng = np.random.default_rng(44)
+    first = pipe.call("random_crop_flip", x, 2, rng)
+    second = pipe.call("random_crop_flip", x, 2, rng)
+    if np.array_equal(first, second):
+        fail("random_crop_flip gave the same 16 crops and flips twice from one generator: the "
+             "caller's rng did not advance, so every epoch would see the same augmentation. Draw "
+             "from `rng` itself, never from a copy of it (copy.deepcopy(rng), or a generator "
+             "rebuilt from its state).")

@@ -58,6 +58,24 @@ def test_cross_entropy_backward_matches_finite_differences(smoothing):
 
 
 @pytest.mark.rules
+def test_cross_entropy_backward_leaves_its_cache_alone():
+    """A backward may be called again on the same cache (twice per step, or to check it): it must
+    give the same gradient, so it may not change what its cache holds."""
+    rng = np.random.default_rng(12)
+    logits, labels = rng.standard_normal((5, 4)) * 2, rng.integers(0, 4, 5)
+    _, cache = _forward_loss(logits, labels, 0.1)
+    (first,) = pipe.backward("softmax_cross_entropy_backward", 1.0, cache, grads=("dlogits",))
+    first = first.copy()
+    (second,) = pipe.backward("softmax_cross_entropy_backward", 1.0, cache, grads=("dlogits",))
+    expect_close(second, first, "softmax_cross_entropy_backward(1.0) called a second time on the "
+                 "same cache: dlogits", rtol=1e-12, reference="its first result",
+                 note="Your backward changed its cache (an in-place probs -= target, or "
+                      "probs[range(N), labels] -= 1, on the cached probabilities): compute "
+                      "(probs - target) * (dloss / N) into a new array and leave the cache as "
+                      "the forward made it.")
+
+
+@pytest.mark.rules
 def test_cross_entropy_float32_and_extreme_logits():
     logits = np.array([[1000.0, 0.0, -1000.0], [-50.0, 80.0, 3.0]], np.float32)
     loss, cache = _forward_loss(logits, np.array([0, 2]), 0.1)
@@ -115,6 +133,22 @@ def test_sgd_step_leaves_grads_alone_and_keeps_float32():
     expect_close(velocity["w"], np.full((2, 3), 0.51), "sgd_step: velocity['w'] after one step "
                  "from zeros (momentum 0.9, weight_decay 1e-2, p = 1, g = 0.5)", rtol=1e-6,
                  reference="v = momentum * v + (g + weight_decay * p), the dict's new entry")
+
+
+@pytest.mark.rules
+def test_sgd_step_creates_velocity_in_the_parameters_dtype():
+    """An empty velocity dict (the first step): the new velocity of a float32 parameter is float32."""
+    params = {"w": np.ones((2, 3), np.float32)}
+    grads = {"w": np.full((2, 3), 0.5, np.float32)}
+    velocity = {}
+    pipe.call("sgd_step", params, grads, velocity, 0.1, 0.9, 1e-2, True)
+    if not isinstance(velocity.get("w"), np.ndarray):
+        fail("sgd_step (momentum=0.9) left no velocity['w'] in the empty dict it was given. Store "
+             "each parameter's velocity there: the caller keeps it between steps.")
+    expect_dtype(velocity["w"], np.float32, "sgd_step: velocity['w'] created at the first step "
+                 "for a float32 parameter (np.zeros_like(p) has p's dtype; np.zeros(p.shape) is "
+                 "float64)")
+    expect_dtype(params["w"], np.float32, "sgd_step: params['w']")
 
 
 @pytest.mark.fixture
