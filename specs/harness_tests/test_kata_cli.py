@@ -309,12 +309,26 @@ def test_check_and_green(repo, capsys):
     show_watch(found[1], waits, Out(), found)
     assert "1 spec waits for g (not implemented yet). Finish topic 11 first: `./kata watch 11`." in \
         capsys.readouterr().out
-    show_watch(found[1], TopicResult(12, 1, 1), Out(), found)
-    assert "That was the last topic" in capsys.readouterr().out
+    show_watch(found[1], TopicResult(12, 1, 1), Out(), found)  # topic 11 is still the blank kata
+    last = capsys.readouterr().out
+    assert "That was the last topic" not in last
+    assert "but topic 11 is not done yet (not started, or not green): `./kata watch 11` next" in last
     show_watch(found[0], TopicResult(11, errors=["specs/x.py: SyntaxError"]), Out(), found)
     assert "could not be collected" in capsys.readouterr().out
     assert kata(repo, "status") == 0
     assert "Every topic is green" not in capsys.readouterr().out  # topic 12 has no specs
+    (repo / "katas/topic11_conv/conv.py").write_text(BLANK.replace("raise NotImplementedError\n",
+                                                                   "return dout\n"))
+    assert kata(repo, "check") == 0  # topic 11 started and green
+    capsys.readouterr()
+    show_watch(found[1], TopicResult(12, 1, 1), Out(), found)
+    assert "That was the last topic: `tox -e milestone`" in capsys.readouterr().out
+    assert kata(repo, "hint", "11") == 0  # green: no hint, the way on
+    said = capsys.readouterr().out
+    assert "Topic 11 is green: every spec passes, no hint needed. Next: `./kata watch 12`" in said
+    assert "### Tier" not in said and "`./kata hint 11 --all`" in said
+    assert kata(repo, "hint", "11", "backward") == 0  # a named function still gets its hint
+    assert "## backward" in capsys.readouterr().out
     assert kata(repo) == 0 and "status" in capsys.readouterr().out  # no command: the help
 
 

@@ -115,6 +115,31 @@ def topic_started(topic: Topic) -> bool:
     return not all(untouched(topic, path) for path in topic.kata_files())
 
 
+def topic_done(topic: Topic, state: State, all_topics: list[Topic]) -> bool:
+    """Green in a complete run of its current files, and no longer the blank kata (the words of
+    `status`: a blank topic is 'not started' whatever its specs say)."""
+    recorded = state.cached_result(topic.folder, fingerprint(topic, all_topics))
+    return bool(recorded) and TopicResult.from_json(recorded).green and topic_started(topic)
+
+
+def what_next(topic: Topic, all_topics: list[Topic]) -> str:
+    """Where to go once `topic` is green: the next topic; after the last, the milestone, unless
+    an earlier topic is not done yet (the milestone needs them all)."""
+    later = [t for t in all_topics if t.number > topic.number]
+    if later:
+        return f"Next: `./kata watch {later[0].number}` (brief: {later[0].brief})."
+    state = State(topic.root)
+    behind = [t for t in all_topics if t.number < topic.number and t.has_specs()
+              and not topic_done(t, state, all_topics)]
+    if not behind:
+        return "That was the last topic: `tox -e milestone` trains your CNN."
+    names = ", ".join(str(t.number) for t in behind)
+    these = f"topics {names} are" if len(behind) > 1 else f"topic {names} is"
+    return (f"It is the last topic in number, but {these} not done yet (not started, or not "
+            f"green): `./kata watch {behind[0].number}` next (`./kata status` shows each). The "
+            f"milestone, `tox -e milestone`, trains on your Topics 12-17 once they are green.")
+
+
 # ---- subcommands ----------------------------------------------------------------------------
 
 def cmd_status(args, out: Out) -> int:
@@ -239,6 +264,12 @@ def cmd_hint(args, out: Out) -> int:
             return 0
     else:
         failing = _failing_function(topic, sections, state, out)
+        all_topics = discover(args.root)
+        if topic_done(topic, state, all_topics):
+            out(f"Topic {topic.number} is green: every spec passes, no hint needed. "
+                f"{what_next(topic, all_topics)} (To read this topic's hints anyway: "
+                f"`./kata hint {topic.number} --all`, or name a function.)")
+            return 0
         section = hints_md.next_section(sections, seen, failing)
         if section is None:
             out(f"You have seen every hint of topic {topic.number}. `./kata hint {topic.number} "
@@ -380,11 +411,8 @@ def show_watch(topic: Topic, result: TopicResult, out: Out, all_topics: list[Top
     out(f"{progress_bar(result.passed, result.total)} {result.passed} of {result.total} specs "
         f"pass ({word})   {kinds_line(result)}\n")
     if result.green:
-        later = [t for t in all_topics if t.number > topic.number]
-        then = (f"Next: `./kata watch {later[0].number}` (brief: {later[0].brief})." if later
-                else "That was the last topic: `tox -e milestone` trains your CNN.")
         out(out.paint(f"All {result.total} specs pass: topic {topic.number} is done. ", "green")
-            + then)
+            + what_next(topic, all_topics))
         return
     first = result.focus()
     kind = f"  ({', '.join(first.kinds)} spec)" if first.kinds else ""
