@@ -235,8 +235,12 @@ def _factor_names(factor: float, shape: tuple[int, ...]) -> str:
     if len(shape) == 4:
         candidates.setdefault(shape[2] * shape[3], "H*W")
         candidates.setdefault(shape[0] * shape[2] * shape[3], "N*H*W")
+        height, width = shape[2], shape[3]
+        if height != width:  # a product of the wrong two sizes: H*H or W*W for H*W
+            candidates.setdefault(width / height, "W/H (H*H used where H*W belongs?)")
+            candidates.setdefault(height / width, "H/W (W*W used where H*W belongs?)")
     match = next((name for size, name in candidates.items()
-                  if size > 1 and abs(factor - size) < 1e-6 * size), None)
+                  if size != 1 and abs(factor - size) < 1e-6 * size), None)
     return f" Here the factor equals {match} of this array." if match else ""
 
 

@@ -42,6 +42,10 @@ def _with_known_mistake(message: str) -> str:
     if match is None:
         return message
     first, _, rest = message.partition("\n")
+    if first.rstrip().endswith(":"):  # the first line introduces what follows it: keep them together
+        return f"{message}\n" + "\n".join(textwrap.fill(sentence, 100, initial_indent="  ",
+                                                       subsequent_indent="  ")
+                                         for sentence in match.sentences())
     named = "\n".join(textwrap.fill(sentence, 100, initial_indent="  ", subsequent_indent="  ")
                       for sentence in match.sentences())
     return f"{first}\n{named}" + (f"\n{rest}" if rest else "")

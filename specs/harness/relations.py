@@ -100,6 +100,11 @@ def _describe(value: Any) -> str:
 def _meaning(parameter: str, old: Any, new: Any, why: str, backward: bool) -> str:
     """What reading `parameter` as `new` means, and the fix, in the brief's words."""
     word = WORDS.get(parameter, f"`{parameter}`")
+    if why in ("kernel height for both", "kernel width for both"):
+        return ("stride=None means the stride is the kernel size, both of its values: "
+                "(KH, KW), not one of them for both axes")
+    if why == "one":
+        return "stride=None means the stride is the kernel size (KH, KW), not 1"
     if why == "swapped":
         return (f"the {word} pair is read as (w, h): its first value is the height (rows, axis "
                 f"2), its second the width (columns, axis 3)")
@@ -133,6 +138,14 @@ def _meaning(parameter: str, old: Any, new: Any, why: str, backward: bool) -> st
         return (f"{parameter} is read as the size of a group: {old} groups of C // {old} "
                 f"channels each, not groups of {old} channels")
     return f"`{parameter}` is misread"
+
+
+def _not_passed(call: records.CallRecord, parameter: str) -> bool:
+    """True when the call left `parameter` to the function's default."""
+    bound = bound_arguments(call)
+    if bound is None or parameter in call.kwargs:
+        return False
+    return list(bound[1]).index(parameter) >= len(call.args)
 
 
 def _close(a: Any, b: Any, rtol: float) -> bool:
@@ -171,8 +184,13 @@ def substituted_argument(record, path, got, expected_rtol: float, shape_only: bo
         backward = record.forward is not None
         what = label(record, path)
         call = f"{record.forward.name} + {record.name}" if backward else record.name
+        unpassed = "+" not in parameter and _not_passed(setting, parameter)
         if "+" in parameter:
             change = f"`{parameter.replace('+', '` and `')}` exchanged"
+        elif unpassed:
+            change = (f"{parameter}={_describe(value)}. The spec did not pass {parameter}, so "
+                      f"your default applies, and the brief's default is {_describe(old)}: is "
+                      f"yours {_describe(old)}? If it is")
         else:
             change = f"{parameter}={_describe(value)} instead of {parameter}={_describe(old)}"
         verb = "has the shape that" if shape_only else "is exactly what"
@@ -264,15 +282,10 @@ def shape_slips(record, path, got_shape, expected_shape) -> list[str]:
     sentences = []
     setting = setting_call(record)
     bound = bound_arguments(setting)
-    if record.forward is not None and bound is not None:
-        inputs = [v for v in bound[1].values() if isinstance(v, np.ndarray)]
-        if any(v.shape == expected_shape for v in inputs):
-            zero = [i for i, (g, e) in enumerate(zip(got_shape, expected_shape)) if g == 0 and e]
-            if zero:
-                sentences.append(
-                    f"A gradient must have its input's shape {expected_shape}; yours has 0 along "
-                    f"axis {', '.join(map(str, zero))}. A slice like [p:-p] is empty when p is 0 "
-                    f"(-0 is 0): cut the padding with [p:p + H] instead.")
+    if bound is not None:
+        sentences += _input_shape_slips(record, bound[1], got_shape, expected_shape)
+        if sentences:
+            return sentences
     geometry = _geometry(bound[1]) if bound is not None and record.forward is None else None
     if geometry is None or len(got_shape) < 4:
         return sentences
@@ -288,6 +301,39 @@ def shape_slips(record, path, got_shape, expected_shape) -> list[str]:
                          f"{lead}: check the {'row' if axis == 2 else 'column'} size formula "
                          f"(H + 2*ph - dh*(KH-1) - 1) // sh + 1 with the {'height' if axis == 2 else 'width'} values.")
     return sentences
+
+
+def _input_shape_slips(record, arguments, got_shape, expected_shape) -> list[str]:
+    """A result that must have an input's shape (a gradient, col2im's x_shape): the padding
+    left on or cut twice, or an empty [p:-p] when p is 0."""
+    shapes = [tuple(v.shape) for v in arguments.values() if isinstance(v, np.ndarray)]
+    if isinstance(arguments.get("x_shape"), (tuple, list)):
+        shapes.append(tuple(arguments["x_shape"]))
+    if expected_shape not in shapes or len(got_shape) < 3:
+        return []
+    what = "A gradient" if record.forward is not None else f"{record.name}'s result"
+    lead = f"{what} must have its input's shape {expected_shape}"
+    zero = [i for i, (g, e) in enumerate(zip(got_shape, expected_shape)) if g == 0 and e]
+    if zero:
+        return [f"{lead}; yours has 0 along axis {', '.join(map(str, zero))}. A slice like "
+                f"[p:-p] is empty when p is 0 (-0 is 0): cut the padding off with [p:p + H] "
+                f"instead."]
+    padding = as_pair(arguments.get("padding", 0))
+    if padding is None:
+        return []
+    spatial = [(g - e, p) for g, e, p in zip(got_shape[-2:], expected_shape[-2:], padding)]
+    if got_shape[:-2] != expected_shape[:-2] or all(d == 0 for d, _ in spatial):
+        return []
+    if all(d in (0, 2 * p) for d, p in spatial):
+        return [f"{lead}; yours is 2*padding larger: the padding is still attached. Cut it off: "
+                f"[..., ph:ph + H, pw:pw + W]."]
+    if all(d in (0, -p) for d, p in spatial):
+        return [f"{lead}; yours is short by exactly the padding: the crop starts at p but ends "
+                f"at H (or W), not at p + H. Cut with [..., ph:ph + H, pw:pw + W]."]
+    if all(d in (0, p) for d, p in spatial):
+        return [f"{lead}; yours is larger by exactly the padding: the padding is cut off on one "
+                f"side only. Cut with [..., ph:ph + H, pw:pw + W]."]
+    return []
 
 
 def _geometry(arguments: dict[str, Any]):
@@ -401,6 +447,9 @@ def explain_shape(got: Any, expected_shape: tuple[int, ...]) -> list[str]:
     if located is None:
         return []
     record, path = located
+    exchanged = _quietly(lambda: exchanged_output(record, path, got, 1e-6))
+    if exchanged:
+        return [exchanged]
     substituted = _quietly(lambda: substituted_argument(record, path, got, 0.0, shape_only=True))
     if substituted:
         return [substituted]

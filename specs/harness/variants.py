@@ -83,6 +83,12 @@ def _misreadings(name: str, value: Any, default: Any, arguments: dict) -> list[t
         return found
     if isinstance(value, bool):
         return [(name, not value, "flipped")]
+    if value is None and name.startswith("stride"):
+        kernel = as_pair(arguments.get("kernel_size"))
+        if kernel is not None and kernel[0] != kernel[1]:
+            return [(name, (kernel[0], kernel[0]), "kernel height for both"),
+                    (name, (kernel[1], kernel[1]), "kernel width for both"), (name, 1, "one")]
+        return [(name, 1, "one")] if kernel is not None and kernel != (1, 1) else []
     pair = as_pair(value)
     if pair is not None and any(word in name for word in PAIR_NAMES):
         h, w = pair
