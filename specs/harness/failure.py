@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from . import mistakes
+from . import mistakes, relations
 from .diagnose import help_pointer
 
 
@@ -40,7 +40,7 @@ def _with_known_mistake(message: str) -> str:
     except Exception:
         return message
     if match is None:
-        return message
+        return _with_relation(message)
     first, _, rest = message.partition("\n")
     if first.rstrip().endswith(":"):  # the first line introduces what follows it: keep them together
         return f"{message}\n" + "\n".join(textwrap.fill(sentence, 100, initial_indent="  ",
@@ -48,4 +48,21 @@ def _with_known_mistake(message: str) -> str:
                                          for sentence in match.sentences())
     named = "\n".join(textwrap.fill(sentence, 100, initial_indent="  ", subsequent_indent="  ")
                       for sentence in match.sentences())
+    return f"{first}\n{named}" + (f"\n{rest}" if rest else "")
+
+
+def _with_relation(message: str) -> str:
+    """The message with the misread argument or exchanged output that gives the spec's last
+    call's outputs, after its first line (relations.py); else the message as it is."""
+    try:
+        sentences = relations.explain_recent_call()
+    except Exception:
+        return message
+    if not sentences:
+        return message
+    named = "\n".join(textwrap.fill(s, 100, initial_indent="  ", subsequent_indent="  ")
+                      for s in sentences)
+    first, _, rest = message.partition("\n")
+    if first.rstrip().endswith(":"):
+        return f"{message}\n{named}"
     return f"{first}\n{named}" + (f"\n{rest}" if rest else "")

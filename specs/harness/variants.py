@@ -18,7 +18,7 @@ import numpy as np
 from . import records
 from .impl import reference_module
 
-PAIR_NAMES = ("stride", "padding", "dilation", "kernel_size", "kernel")
+PAIR_NAMES = ("stride", "padding", "dilation", "kernel_size", "kernel", "_hw")
 FRACTION_WORDS = ("momentum", "smoothing", "label_smoothing", "lookahead", "alpha")
 
 
@@ -92,11 +92,14 @@ def _misreadings(name: str, value: Any, default: Any, arguments: dict) -> list[t
     pair = as_pair(value)
     if pair is not None and any(word in name for word in PAIR_NAMES):
         h, w = pair
+        usual = as_pair(default) if has_default and default is not None else None
+        if usual is not None and usual != pair:
+            found.append((name, default, "default"))  # first: "not applied" is the simplest reading
         if h != w:
-            found += [(name, (w, h), "swapped"), (name, (h, h), "height for both"),
-                      (name, (w, w), "width for both")]
-        if has_default and default is not None and as_pair(default) not in (None, pair):
-            found.append((name, default, "default"))
+            found += [(name, (w, h), "swapped")]
+            found += [(name, both, why) for both, why in (((h, h), "height for both"),
+                                                          ((w, w), "width for both"))
+                      if both != usual]
         if name.startswith("stride") and has_default and default is None:
             kernel = as_pair(arguments.get("kernel_size"))
             if kernel is not None and kernel != pair:
