@@ -12,6 +12,17 @@ col2im is the adjoint (the transpose) of im2col: it sends every entry of a colum
 the pixel it was copied from and adds up the entries that came from the same pixel. That is what
 the backward pass needs: dx = col2im(dout_rows @ w_matrix).
 
+Memory layout is most of the cost (the brief's trade-off section has the figures), so every array
+is laid out for the copies made into or out of it:
+- im2col fills cols in memory as its transpose, (C*KH*KW, N*Hout*Wout) (6-D: (C, KH, KW, N, Hout,
+  Wout)), from the input laid out channel-major (C, N, H, W): each tap's copy writes long
+  contiguous runs, and returning `.T` of it is free (a 2-D transpose swaps two strides; BLAS reads
+  either layout at full speed). The textbook alternative, an (N, C, KH, KW, Hout, Wout) array
+  transposed and reshaped into rows, makes a second, badly strided copy of all 9x the input.
+- the products are computed in the orientation that leaves their results contiguous where the
+  next copy reads them: the output as (F, N*Hout*Wout), whole feature maps per row, and dcols
+  transposed, so col2im's `+=` per tap reads contiguous blocks instead of a 6-D strided view.
+
 This is the plain recipe of the brief, on purpose. The tuned convolution the CIFAR-10 milestone
 trains on (the answer to the brief's "where does the time go, and how to cut that") is in
 `fastpath/conv.py`; read it once your own version is green.
@@ -58,16 +69,18 @@ def im2col(x, kernel_size, stride=1, padding=0, dilation=1):
     (ph, pw), (dh, dw) = pair(padding), pair(dilation)
     Hout, Wout = output_size(H, KH, sh, ph, dh), output_size(W, KW, sw, pw, dw)
 
-    xpad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    cols6 = np.empty((N, C, KH, KW, Hout, Wout), dtype=x.dtype)
+    # Channel-major (C, N, H + 2*ph, W + 2*pw): one channel of every image is one block.
+    xpad = np.pad(x.transpose(1, 0, 2, 3), ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    # cols built as its transpose: cols_t[c, p, q] is one contiguous run over (n, i, j).
+    cols_t = np.empty((C, KH, KW, N, Hout, Wout), dtype=x.dtype)
     # One strided slice per kernel tap (p, q): the pixels that tap reads in every window.
     for p in range(KH):
         rows = slice(p * dh, p * dh + sh * (Hout - 1) + 1, sh)
         for q in range(KW):
             columns = slice(q * dw, q * dw + sw * (Wout - 1) + 1, sw)
-            cols6[:, :, p, q] = xpad[:, :, rows, columns]             # (N, C, Hout, Wout)
-    # (N, C, KH, KW, Hout, Wout) -> (N, Hout, Wout, C, KH, KW) -> (N*Hout*Wout, C*KH*KW)
-    return cols6.transpose(0, 4, 5, 1, 2, 3).reshape(N * Hout * Wout, C * KH * KW)
+            cols_t[:, p, q] = xpad[:, :, rows, columns]               # (C, N, Hout, Wout)
+    # (C*KH*KW, N*Hout*Wout) -> its transpose (N*Hout*Wout, C*KH*KW): a view, no copy
+    return cols_t.reshape(C * KH * KW, N * Hout * Wout).T
 
 
 def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1):
@@ -86,14 +99,17 @@ def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1):
     (ph, pw), (dh, dw) = pair(padding), pair(dilation)
     Hout, Wout = output_size(H, KH, sh, ph, dh), output_size(W, KW, sw, pw, dw)
 
-    blocks = cols.reshape(N, Hout, Wout, C, KH, KW).transpose(0, 3, 4, 5, 1, 2)  # (N, C, KH, KW, Hout, Wout)
-    xpad = np.zeros((N, C, H + 2 * ph, W + 2 * pw), dtype=cols.dtype)
+    # (C, KH, KW, N, Hout, Wout): a view when cols is stored as its transpose (as im2col and
+    # conv2d_backward make it), one transposing copy otherwise.
+    blocks = cols.T.reshape(C, KH, KW, N, Hout, Wout)
+    xpad = np.zeros((C, N, H + 2 * ph, W + 2 * pw), dtype=cols.dtype)  # channel-major, as im2col
     for p in range(KH):
         rows = slice(p * dh, p * dh + sh * (Hout - 1) + 1, sh)
         for q in range(KW):
             columns = slice(q * dw, q * dw + sw * (Wout - 1) + 1, sw)
-            xpad[:, :, rows, columns] += blocks[:, :, p, q]   # += : overlapping windows add up
-    return xpad[:, :, ph:ph + H, pw:pw + W].copy()              # drop the padding
+            xpad[:, :, rows, columns] += blocks[:, p, q]   # += : overlapping windows add up
+    # drop the padding, back to (N, C, H, W)
+    return np.ascontiguousarray(xpad[:, :, ph:ph + H, pw:pw + W].transpose(1, 0, 2, 3))
 
 
 def conv2d_forward(x, w, b, stride=1, padding=0):
@@ -117,8 +133,9 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     Hout, Wout = output_size(H, KH, sh, ph), output_size(W, KW, sw, pw)
 
     cols = im2col(x, (KH, KW), stride, padding)                      # (N*Hout*Wout, C*KH*KW)
-    out_rows = cols @ w.reshape(F, -1).T + b                         # (N*Hout*Wout, F)
-    out = np.ascontiguousarray(out_rows.reshape(N, Hout, Wout, F).transpose(0, 3, 1, 2))
+    # out_rows = cols @ w.reshape(F, -1).T, computed as its transpose: one feature map per row.
+    out_t = w.reshape(F, -1) @ cols.T + b[:, None]                  # (F, N*Hout*Wout)
+    out = np.ascontiguousarray(out_t.reshape(F, N, Hout, Wout).transpose(1, 0, 2, 3))
     return out, (cols, w.copy(), x.shape, stride, padding)          # w copied: the caller may change it
 
 
@@ -133,8 +150,13 @@ def conv2d_backward(dout, cache):
     """
     cols, w, x_shape, stride, padding = cache
     F, _, KH, KW = w.shape
-    dout_rows = dout.transpose(0, 2, 3, 1).reshape(-1, F)            # (N*Hout*Wout, F)
-    db = dout_rows.sum(axis=0)
-    dw = (dout_rows.T @ cols).reshape(w.shape)
-    dx = col2im(dout_rows @ w.reshape(F, -1), x_shape, (KH, KW), stride, padding)
+    w_rows = w.reshape(F, -1)                                        # (F, C*KH*KW)
+    dout_t = dout.transpose(1, 0, 2, 3).reshape(F, -1)               # (F, N*Hout*Wout), like out_t
+    db = dout_t.sum(axis=1)
+    # dw = dout_rows.T @ cols, computed as its (C*KH*KW, F) transpose: the same numbers, and on
+    # two threads OpenBLAS ran this orientation several times faster (the brief's figures).
+    dw = (cols.T @ dout_t.T).T.reshape(w.shape)
+    # dcols = dout_rows @ w_rows, stored as its transpose: col2im then reads contiguous blocks.
+    dcols = (w_rows.T @ dout_t).T                                     # (N*Hout*Wout, C*KH*KW)
+    dx = col2im(dcols, x_shape, (KH, KW), stride, padding)
     return dx, dw, db
