@@ -93,8 +93,9 @@ def test_receptive_field_by_hand(layers, expected):
 
 @pytest.mark.rules
 def test_conv2d_cost_refuses_groups_that_do_not_divide():
-    expect_value_error("conv2d_cost", (6, 8, 3, 10), {"groups": 4}, "c_in=6 and groups=4",
-                       "groups must divide c_in and c_out; name the numbers.", numbers=(6, 4))
+    expect_value_error("conv2d_cost", (6, 8, 3, 10), {"groups": 4}, "c_in=6, c_out=8 and groups=4",
+                       "groups must divide c_in and c_out; name c_in, c_out and groups.",
+                       numbers=(6, 8, 4))
 
 
 @pytest.mark.fixture
