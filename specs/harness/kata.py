@@ -10,6 +10,7 @@ at call time, so an edited kata is what runs. Every call is guarded:
 
 from __future__ import annotations
 
+import copy
 import inspect
 import os
 import re
@@ -27,7 +28,7 @@ from . import mistakes, records
 from .failure import fail
 from .ownership import expect_owned_gradients
 from .timelimit import KataTimeout, time_limit as _time_limit  # noqa: F401 (re-exported)
-from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module
+from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module, reference_module
 
 DEFAULT_TIME_LIMIT = 20.0  # seconds for one call; spec inputs are small, so this means "stuck"
 _TIMED_OUT: dict[tuple[str, str], str] = {}  # (implementation file, function) -> the spec
@@ -104,7 +105,7 @@ class Kata:
             record.result = result
         for arg, original in before.items():
             if not _same_array(bound[arg], original):
-                fail(f"{name} modified its input `{arg}` in place."
+                fail(f"{name} modified its input `{arg}` in place{_changes(original, bound[arg])}."
                      + _known_in_place_mistake(record, list(bound).index(arg), arg, len(args),
                                                bound[arg])
                      + " Inputs must stay as they were: work on a copy (e.g. np.pad returns a new "
@@ -128,6 +129,25 @@ class Kata:
         expect_owned_gradients(name, dict(zip(grads, result)), args, kwargs)
         return result
 
+    def _reference_verdict(self, name: str, args: tuple, kwargs: dict) -> list[str]:
+        """Whether the reference accepts the inputs that made the learner's code raise."""
+        if current_impl() == "solutions":
+            return []
+        try:
+            reference = getattr(reference_module(self.topic, self.module_name), name)
+            copies = copy.deepcopy((args, kwargs))
+            with _time_limit(2.0), np.errstate(all="ignore"):
+                reference(*copies[0], **copies[1])
+        except NotImplementedError:
+            return []
+        except (Exception, KataTimeout) as err:
+            if isinstance(err, KataTimeout):
+                return []
+            return [f"The reference refuses these inputs too ({type(err).__name__}): the spec "
+                    f"expects a refusal here, with the brief's exception and message."]
+        return ["The reference returns normally for these same inputs: they are legal by the "
+                "brief, so your code must accept them (nothing is wrong with the spec's call)."]
+
     def _guarded(self, name, fn, args, kwargs, time_limit):
         # After one time-out the same function is not called again in this run: an endless loop
         # costs one wait, not one per spec.
@@ -147,10 +167,23 @@ class Kata:
                  f"loop that never ends (a while loop whose counter is not advanced, or a stride "
                  f"of 0), or a loop over far more positions than the output has.")
         except Exception as err:
-            reasons = "".join(f"\n  {sentence}" for sentence in _reasoning(err, fn, args, kwargs))
+            reasons = "".join(f"\n  {sentence}" for sentence in
+                              _reasoning(err, fn, args, kwargs) + self._reference_verdict(name, args, kwargs))
             fail(f"{name} raised {type(err).__name__}: {_one_line(err)}{_learner_line(err)}\n"
                  f"  The call: {describe_call(name, fn, args, kwargs)}{reasons}")
         raise AssertionError("unreachable")
+
+
+def _changes(before: np.ndarray, now: Any) -> str:
+    """' (its shape went from (2, 3) to (6,))': what an in-place change did to an array."""
+    if not isinstance(now, np.ndarray):
+        return ""
+    if now.shape != before.shape:
+        return (f" (its shape went from {before.shape} to {now.shape}: assigning to .shape, or "
+                f"resize, reshapes the caller's array itself; use .reshape(...), which returns a "
+                f"new view)")
+    changed = ~((now == before) | (np.isnan(now) & np.isnan(before)))
+    return f" ({int(changed.sum())} of {changed.size} elements changed)"
 
 
 def describe_call(name: str, fn, args: tuple, kwargs: dict) -> str:
