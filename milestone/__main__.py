@@ -24,9 +24,11 @@ from .interrupt import Interrupt, block_sigint
 REPO = Path(__file__).resolve().parents[1]
 TOPIC = "topic17_cifar10_from_scratch"
 REEXEC_FLAG = "KATA_MILESTONE_CHILD"
+START_ENV = "KATA_MILESTONE_START"   # when the first process started (the re-executed one reads it)
 RUN_FILE = "run.json"
-DEFAULT_WIDTHS = {"solutions": "64,128,256", "katas": "32,64,128"}
+DEFAULT_WIDTHS = {"solutions": "64,128,256", "katas": None}   # None: the plan chooses
 SMOKE_MIN_ACCURACY = 0.20  # chance is 0.10 (sd 0.007 on 2,000 images); 45 s reach 0.35-0.67
+SMOKE_BUDGET = 60.0        # wall time: about 40 s of it train
 
 
 # What a run is made of. `--resume --out DIR` reads them back from DIR/run.json, so a resumed
@@ -42,8 +44,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--impl", default=None, choices=["katas", "solutions"],
                    help="whose code trains (default: $KATA_IMPL, else katas)")
     p.add_argument("--budget", type=float, default=None,
-                   help="training seconds (default 600, 45 with --smoke); setup and evaluation "
-                        "come on top")
+                   help="seconds of wall time from start to the last line, everything included "
+                        f"(default 600, {SMOKE_BUDGET:.0f} with --smoke)")
     p.add_argument("--data-dir", default=None,
                    help="extracted cifar-10-batches-py folder (default: $CIFAR10_DIR or data/)")
     p.add_argument("--seed", type=int, default=None, help="default 0")
@@ -56,11 +58,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--batch", type=int, default=None, help="default 512 (128 with --smoke)")
     p.add_argument("--widths", default=None,
                    help="channels of the three conv groups (default 64,128,256 for the reference; "
-                        "32,64,128 for your layers: a quarter of the work per image, so slower "
-                        "code still trains several epochs in the budget)")
+                        "for your layers the plan chooses 32,64,128 or narrower, whichever trains "
+                        "enough epochs at your code's speed)")
     p.add_argument("--smoke", action="store_true", default=None,
-                   help="short real-data check: 45 s budget and batch 128 unless given, 2,000 "
-                        "test images; fails unless test accuracy is clearly above chance "
+                   help=f"short real-data check: {SMOKE_BUDGET:.0f} s budget and batch 128 unless "
+                        "given, 2,000 test images; fails unless test accuracy is clearly above chance "
                         f"(>= {100 * SMOKE_MIN_ACCURACY:.0f}%%)")
     p.add_argument("--train-images", type=int, default=None,
                    help="train on the first N training images only (quick checks; default all)")
@@ -84,7 +86,7 @@ def _fill_defaults(args) -> None:
     args.smoke = bool(args.smoke)
     args.no_plots = bool(args.no_plots)
     if args.budget is None:
-        args.budget = 45.0 if args.smoke else 600.0
+        args.budget = SMOKE_BUDGET if args.smoke else 600.0
     if args.seed is None:
         args.seed = 0
     if args.batch is None:
@@ -121,7 +123,7 @@ def _restore_run_options(args, given: set) -> None:
 
 
 def _differs(key, mine, theirs) -> bool:
-    if key == "widths":
+    if key == "widths" and mine is not None and theirs is not None:
         return [int(w) for w in str(mine).split(",")] != [int(w) for w in str(theirs).split(",")]
     return mine != theirs
 
@@ -134,6 +136,29 @@ def save_run_options(args) -> None:
         stored["data_dir"] = str(Path(stored["data_dir"]).resolve())
     _write_json(args.out / RUN_FILE, stored)
     (args.out / "checkpoint.npz").unlink(missing_ok=True)  # an older run's: not this one
+
+
+def store_plan(args, plan: dict) -> None:
+    """Add the plan's widths (and why, when it chose them) to OUT/run.json: --resume keeps them."""
+    path = args.out / RUN_FILE
+    stored = json.loads(path.read_text())
+    stored["widths"] = ",".join(str(w) for w in plan["widths"])
+    stored["widths_chosen"] = plan.get("why")
+    _write_json(path, stored)
+
+
+def deadline_line(args, deadline) -> str:
+    """The run's first line: what the budget counts and when the run ends."""
+    if args.resume:
+        return (f"Resuming the run in {_shown_path(args.out)} with its plan: its budget counted "
+                f"the first part; this part ends once the remaining steps and the final "
+                f"evaluation are done.")
+    if args.epochs is not None:
+        return (f"--epochs {args.epochs:g} fixes the run's length, so the budget does not bound "
+                f"it: the run ends once {args.epochs:g} epochs and the evaluation are done.")
+    return (f"Budget {args.budget:.0f} s of wall time, everything included (loading, calibration, "
+            f"training, held-out passes, final evaluation, plots): the run ends by "
+            f"{deadline.clock()}.")
 
 
 def _translate(metrics: dict) -> str:
@@ -171,7 +196,8 @@ def reexec_with_tuned_environment(args) -> None:
     pool splits the batch instead). These must be set before the process starts."""
     if os.environ.get(REEXEC_FLAG):
         return
-    env = dict(os.environ, **{REEXEC_FLAG: "1", "MALLOC_MMAP_MAX_": "0",
+    env = dict(os.environ, **{REEXEC_FLAG: "1", START_ENV: repr(args.started),
+                              "MALLOC_MMAP_MAX_": "0",
                               "MALLOC_TRIM_THRESHOLD_": str(1 << 40),
                               "KATA_THREADS": str(args.threads)})
     if args.impl == "solutions" and args.threads > 1:
@@ -181,7 +207,9 @@ def reexec_with_tuned_environment(args) -> None:
 
 
 def main(argv=None) -> int:
+    started = time.time()
     args = parse_args(argv)
+    args.started = float(os.environ.get(START_ENV) or started) if argv is None else started
     if argv is None:
         reexec_with_tuned_environment(args)
         block_sigint()   # before NumPy starts its threads: see interrupt.py
@@ -199,8 +227,11 @@ def _run(args) -> int:
     from data.cifar10 import CifarError, load_cifar10
 
     from .blanks import check_blanks
+    from .plan import Deadline
     from .train import Config, train
 
+    deadline = Deadline(args.started, args.budget)
+    print(deadline_line(args, deadline), flush=True)
     if args.impl == "katas" and not check_blanks():
         return 2
     try:
@@ -219,12 +250,14 @@ def _run(args) -> int:
     if args.impl == "katas" and not _learner_loader_agrees(pipeline, args.data_dir, data):
         return 2
     cfg = Config(impl=args.impl, budget=args.budget, seed=args.seed, batch=args.batch,
-                 widths=tuple(int(w) for w in args.widths.split(",")), epochs=args.epochs,
-                 train_subset=args.train_images, test_subset=args.test_images,
+                 widths=tuple(int(w) for w in args.widths.split(",")) if args.widths else None,
+                 epochs=args.epochs, train_subset=args.train_images,
+                 test_subset=args.test_images, plots=not args.no_plots,
                  extras={"smoke": args.smoke})
     if not args.resume:
         save_run_options(args)
-    result = train(cfg, pipeline, layers, data, args.out, args.resume)
+    result = train(cfg, pipeline, layers, data, args.out, args.resume, deadline,
+                   on_plan=lambda plan: store_plan(args, plan))
     if not result:
         print("Interrupted; nothing is lost. Continue the run with one of:\n  "
               + "\n  ".join(resume_commands(args.out)), flush=True)
@@ -235,6 +268,7 @@ def _run(args) -> int:
     if not args.no_plots:
         from .report import write_plots
         metrics["plots"] = write_plots(args.out, result["report"])
+    metrics["wall_seconds"] = round(time.time() - args.started, 1)   # start to this line
     _write_json(args.out / "metrics.json", metrics)
     print(f"test accuracy {100 * metrics['test_accuracy']:.2f}% "
           f"(flip TTA {100 * metrics['test_accuracy_tta']:.2f}%{_translate(metrics)}) "

@@ -34,6 +34,7 @@ import numpy as np
 REFERENCE_LAYERS = "solutions.topic17_cifar10_from_scratch.layers"
 WHITEN_CHANNELS = 24  # 12 eigen-patches (3 channels x 2 x 2) and their negatives
 LOGIT_SCALE = 1 / 9
+COVARIANCE_CHUNK = 100  # images per chunk of the whitening covariance
 
 
 def patch_whitening_weights(x: np.ndarray, eps: float = 5e-4) -> np.ndarray:
@@ -42,16 +43,28 @@ def patch_whitening_weights(x: np.ndarray, eps: float = 5e-4) -> np.ndarray:
     The eigenvectors of the patches' covariance, each divided by sqrt(its eigenvalue + eps), and
     their negatives (so that ReLU keeps both signs).
     """
-    x = np.asarray(x, np.float64)
-    n, c, h, w = x.shape
-    patches = np.stack([x[:, :, i:h - 1 + i, j:w - 1 + j] for i in range(2) for j in range(2)],
-                       axis=2)                                   # (N, C, 4, H-1, W-1)
-    flat = patches.transpose(0, 3, 4, 1, 2).reshape(-1, c * 4)  # rows ordered (c, kh, kw)
-    cov = flat.T @ flat / len(flat)
+    c = x.shape[1]
+    cov = patch_covariance(x)
     eigval, eigvec = np.linalg.eigh(cov)
     eigval, eigvec = eigval[::-1], eigvec[:, ::-1]               # largest first
     filters = (eigvec.T / np.sqrt(eigval + eps)[:, None]).reshape(c * 4, c, 2, 2)
     return np.concatenate([filters, -filters]).astype(np.float32)
+
+
+def patch_covariance(x: np.ndarray, chunk: int = COVARIANCE_CHUNK) -> np.ndarray:
+    """(C*4, C*4) float64: the mean outer product of the 2x2 patches of x (N, C, H, W), each
+    patch a row ordered (c, kh, kw). Summed in float64 over chunks of images: the same numbers
+    as all patches at once, whose float64 copies for 5,000 images take about 1 GB (a chunk's of
+    100 images, 18 MB)."""
+    n, c, h, w = x.shape
+    cov = np.zeros((c * 4, c * 4))
+    for start in range(0, n, chunk):
+        part = np.asarray(x[start:start + chunk], np.float64)
+        patches = np.stack([part[:, :, i:h - 1 + i, j:w - 1 + j]
+                            for i in range(2) for j in range(2)], axis=2)   # (n, C, 4, H-1, W-1)
+        flat = patches.transpose(0, 3, 4, 1, 2).reshape(-1, c * 4)       # rows (c, kh, kw)
+        cov += flat.T @ flat
+    return cov / max(1, n * (h - 1) * (w - 1))
 
 
 def training_layers(layers: ModuleType) -> ModuleType:
@@ -78,10 +91,14 @@ class Network:
         self.frozen: set[str] = set()
 
     # ------------------------------------------------------------------------- parameters
-    def init(self, rng: np.random.Generator, whitening_images: np.ndarray):
-        """(params, state) for a fresh network; whitening_images: normalized (N, 3, 32, 32)."""
+    def init(self, rng: np.random.Generator, whitening_images: np.ndarray | None = None,
+             whiten_w: np.ndarray | None = None):
+        """(params, state) for a fresh network; whitening_images: normalized (N, 3, 32, 32), or
+        whiten_w: their patch_whitening_weights, computed once for several networks."""
+        if whiten_w is None:
+            whiten_w = patch_whitening_weights(whitening_images)
         params = {"whiten_b": np.zeros(WHITEN_CHANNELS, np.float32)}
-        state = {"whiten_w": patch_whitening_weights(whitening_images)}
+        state = {"whiten_w": whiten_w.copy()}
         c_in = WHITEN_CHANNELS
         for g, width in enumerate(self.widths, 1):
             for i, (ci, co) in enumerate(((c_in, width), (width, width)), 1):

@@ -12,11 +12,14 @@ steps only, linear warm-up over 23% of the steps from 0.2x then linear decay to 
 averaging every 5 steps, reflect-pad-2 random crops and flips; evaluation plain, with flip
 test-time augmentation and, for the reference, with flip + translate (airbench's, 6 passes).
 
-Sizing: a few timed steps on a throwaway copy of the network give the step time; the run is
-then planned as a whole number of quarter-epochs that fits the remaining budget with a margin,
-so two runs with the same seed on the same machine plan the same run and give the same metrics
-(`--epochs N` pins it). If the machine slows down so much that the plan would overrun the budget
-by more than 10%, the remaining schedule is shortened (recorded as `replanned` in metrics.json).
+Sizing (`plan.py`): the budget is the run's wall time, everything included. A few timed steps
+and one timed evaluation batch on a throwaway network give the step time and the finish (final
+evaluation, plots) to set aside; the run is then planned as a whole number of quarter-epochs that
+fits the time left with a margin, so two runs with the same seed on the same machine plan the same
+run and give the same metrics (`--epochs N` pins it). With the learner's layers and no widths
+given, the plan also chooses the widths (see plan.py). If the machine slows down so much that the
+plan would end training after the time set aside for it, the remaining schedule is shortened
+(recorded as `replanned` in metrics.json).
 
 After every epoch the network is evaluated on a fixed slice of the test set (`heldout`, 1,000
 images; its time counts against the budget and the plan leaves room for it): the held-out curve
@@ -27,23 +30,35 @@ smoothed step time (`StepClock`), so it counts down steadily.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import resource
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from .instrument import InstrumentedLayers, StepClock
 from .interrupt import Interrupt
-from .network import Network, training_layers
+from .network import Network, patch_whitening_weights, training_layers
+from .plan import (
+    CANDIDATE_WIDTHS,
+    MARGIN,
+    MIN_EPOCHS,
+    TRANSLATE_PASSES,
+    Deadline,
+    choose_widths,
+    evaluation_passes,
+    finish_seconds,
+    fit_epochs,
+    projected_train_seconds,
+    steps_within,
+)
 
 LOOKAHEAD_EVERY = 5
-QUARTER = 4  # plans are whole quarter-epochs
+WHITENING_IMAGES = 5000  # the training images whose 2x2 patches the first layer whitens
 
 
 @dataclass
@@ -52,7 +67,7 @@ class Config:
     budget: float = 600.0
     seed: int = 0
     batch: int = 512
-    widths: tuple = (64, 128, 256)
+    widths: tuple | None = (64, 128, 256)   # None: the plan chooses (plan.CANDIDATE_WIDTHS)
     epochs: float | None = None
     lr: float = 11.5             # airbench units: per 1024 examples, summed loss
     wd: float = 0.0153
@@ -62,11 +77,12 @@ class Config:
     warmup_frac: float = 0.23
     whiten_bias_frac: float = 0.3
     pad: int = 2
-    margin: float = 0.97         # fraction of the remaining budget a plan may fill
+    margin: float = MARGIN       # fraction of the trainable time a plan may fill
     train_subset: int = 0        # 0: all 50,000 training images
     test_subset: int = 0         # 0: all 10,000 test images
     log_every: int = 10          # steps between progress lines (history points: deterministic)
     heldout: int = 1000          # test images evaluated after every epoch (0: none)
+    plots: bool = True           # the finish reserves time for the PNGs
     extras: dict = field(default_factory=dict)
 
 
@@ -188,10 +204,17 @@ def _fmt_time(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) -> dict:
+def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool,
+          deadline: Deadline | None = None, on_plan=None) -> dict:
     """Plan, train (resumably), evaluate. Returns {"metrics": ..., "report": ...}, or {} when
-    interrupted (a checkpoint is saved in out; train(..., resume=True) continues it)."""
+    interrupted (a checkpoint is saved in out; train(..., resume=True) continues it).
+
+    deadline: when the run must have ended (default: cfg.budget seconds from now); a resumed run
+    keeps its plan and has none. on_plan(plan): called once a new run's plan is made (the
+    milestone stores the chosen widths in run.json with it)."""
     t_setup = time.perf_counter()
+    if deadline is None and not resume:
+        deadline = Deadline(time.time(), cfg.budget)
     out.mkdir(parents=True, exist_ok=True)
     ckpt_path = out / "checkpoint.npz"
     x_train, y_train = data["x_train"], data["y_train"]
@@ -205,21 +228,24 @@ def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) ->
     heldout = (pipeline.normalize(x_test[:cfg.heldout], mean, std), y_test[:cfg.heldout])
 
     with Interrupt() as interrupt:
+        # The fast layers replace the reference's plain ones before timing wraps them: the
+        # wrapper hides the module's name that training_layers recognizes the reference by.
         if resume:
             run = _resumed_run(cfg, ckpt_path)
             cfg = run["cfg"]
+            instrumented = InstrumentedLayers(training_layers(layers), run.get("timing"))
         else:
-            run = _new_run(cfg, pipeline, layers, x_train, mean, std)
-        # The fast layers replace the reference's plain ones before timing wraps them: the
-        # wrapper hides the module's name that training_layers recognizes the reference by.
-        instrumented = InstrumentedLayers(training_layers(layers), run.get("timing"))
-        net = Network(instrumented.layers, widths=cfg.widths)
-        if not resume:
-            t0 = time.perf_counter()
-            plan = plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std,
-                            steps_per_epoch, interrupt)
-            run["train_seconds"] = time.perf_counter() - t0  # calibration counts in the budget
+            instrumented = InstrumentedLayers(training_layers(layers))
+            whiten_w = patch_whitening_weights(
+                pipeline.normalize(x_train[:WHITENING_IMAGES], mean, std))
+            plan = plan_run(cfg, instrumented, pipeline, whiten_w, x_train, y_train, mean, std,
+                            steps_per_epoch, len(x_test), len(heldout[1]), deadline, interrupt)
+            cfg = replace(cfg, widths=tuple(plan["widths"]))
+            run = _new_run(cfg, layers, whiten_w, len(x_train))
             run["plan"], run["total"] = plan, plan["total_steps"]
+            if on_plan is not None:
+                on_plan(plan)
+        net = Network(instrumented.layers, widths=cfg.widths)
         setup_seconds = time.perf_counter() - t_setup
         finished = _train_loop(cfg, pipeline, net, run, x_train, y_train, mean, std,
                                steps_per_epoch, ckpt_path, interrupt, instrumented, heldout)
@@ -227,17 +253,16 @@ def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool) ->
         return {}
     with Interrupt(immediate=True):   # nothing left to lose: the trained network is saved
         return _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldout,
-                         instrumented, setup_seconds)
+                         instrumented, setup_seconds, None if resume else deadline)
 
 
-def _new_run(cfg, pipeline, layers, x_train, mean, std) -> dict:
+def _new_run(cfg, layers, whiten_w, n_train) -> dict:
     """A fresh run's state: initialized network, optimizer state, generator, data order."""
     rng = np.random.default_rng(cfg.seed)
-    whiten_src = pipeline.normalize(x_train[:5000], mean, std)
-    params, state = Network(layers, widths=cfg.widths).init(rng, whiten_src)
+    params, state = Network(layers, widths=cfg.widths).init(rng, whiten_w=whiten_w)
     run = {"cfg": cfg, "params": params, "state": state, "rng": rng,
            "step": 0, "epoch": 0, "batch_index": 0, "train_seconds": 0.0, "history": [],
-           "heldout": [], "replanned": False, "perm": rng.permutation(len(x_train)),
+           "heldout": [], "replanned": False, "perm": rng.permutation(n_train),
            "window": []}
     run["slow"] = Lookahead(params, state).slow
     run["velocity"] = {k: np.zeros_like(v) for k, v in params.items()}
@@ -250,6 +275,7 @@ def _resumed_run(cfg, ckpt_path) -> dict:
         raise SystemExit(f"--resume: no checkpoint at {ckpt_path}")
     run = load_checkpoint(ckpt_path)
     saved = Config(**{**run["config"], "widths": tuple(run["config"]["widths"])})
+    cfg = replace(cfg, widths=cfg.widths or saved.widths)   # None: as the plan chose
     for key in ("impl", "seed", "batch", "widths", "train_subset"):
         if getattr(saved, key) != getattr(cfg, key):
             raise SystemExit(f"--resume: the checkpoint was made with {key}="
@@ -262,7 +288,7 @@ def _resumed_run(cfg, ckpt_path) -> dict:
 
 
 def _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldout, instrumented,
-              setup_seconds) -> dict:
+              setup_seconds, deadline=None) -> dict:
     """Test accuracy plain, with flip TTA and (the reference only: the PyTorch yardstick's third
     figure) with flip + translate TTA, the metrics, and what the pictures need."""
     t_eval = time.perf_counter()
@@ -273,8 +299,10 @@ def _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldo
                                                y_test, 500, True)
         acc_translate = None
         if cfg.impl == "solutions":   # 6 more passes: 4-7 min on textbook layers (README)
-            logits = flip_translate_logits(net, run["params"], run["state"], x_test_n)
-            acc_translate = round(float(np.mean(logits.argmax(1) == y_test)), 4)
+            pass_seconds = (time.perf_counter() - t_eval) / 3
+            if _translate_fits(deadline, pass_seconds, cfg):
+                logits = flip_translate_logits(net, run["params"], run["state"], x_test_n)
+                acc_translate = round(float(np.mean(logits.argmax(1) == y_test)), 4)
     del x_test_n
     eval_seconds = time.perf_counter() - t_eval
     images = run["step"] * cfg.batch
@@ -312,6 +340,19 @@ def _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldo
               "feature_maps": maps,
               "feature_image": x_test[0]}
     return {"metrics": metrics, "report": report}
+
+
+def _translate_fits(deadline, pass_seconds, cfg) -> bool:
+    """Whether flip + translate TTA's passes still end before the deadline (they were planned
+    for; a machine that slowed down since may leave no room: then they are skipped, saying so)."""
+    if deadline is None:
+        return True
+    need = TRANSLATE_PASSES * pass_seconds + finish_seconds(0, 0, 0, 0, cfg.plots)
+    if deadline.left() >= need:
+        return True
+    print(f"flip + translate TTA skipped: its {TRANSLATE_PASSES} passes (about {need:.0f} s) "
+          f"would end the run after its deadline ({deadline.clock()})", flush=True)
+    return False
 
 
 def flip_translate_logits(net, params, state, x, batch: int = 500) -> np.ndarray:
@@ -372,27 +413,67 @@ def augmented_batch(pipeline, x_train, idx, mean, std, pad, rng):
     return pipeline.normalize(pipeline.random_crop_flip(x_train[idx], pad, rng), mean, std)
 
 
-def heldout_seconds_estimate(step_seconds: float, batch: int, images: int) -> float:
-    """A forward pass is about a third of a training step's work (backward is two)."""
-    return step_seconds * images / batch / 3
-
-
-def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epoch,
-             interrupt=None) -> dict:
-    """Time a few steps on a throwaway copy, then choose whole quarter-epochs that fit (with
-    room for the held-out evaluation after each epoch)."""
+def plan_run(cfg, instrumented, pipeline, whiten_w, x_train, y_train, mean, std,
+             steps_per_epoch, test_images, heldout_images, deadline, interrupt=None) -> dict:
+    """Time the candidate networks on throwaway copies, set the finish aside, and choose whole
+    quarter-epochs (and, with cfg.widths None, the widths) that end the run by the deadline."""
+    candidates = [tuple(cfg.widths)] if cfg.widths else list(CANDIDATE_WIDTHS)
     if cfg.epochs is not None:
         total = max(1, round(cfg.epochs * steps_per_epoch))
         return {"epochs": cfg.epochs, "total_steps": total, "step_seconds": None,
-                "pinned": True}
-    params = copy.deepcopy(run["params"])
-    state = copy.deepcopy(run["state"])
-    velocity = {k: np.zeros_like(v) for k, v in params.items()}
-    rng = np.random.default_rng(cfg.seed + 1)      # leaves the run's generator untouched
-    lrs, wds = hyperparameters(cfg, params)
-    warmup, timed = 2, 5   # 3 timed steps each planned 1.02 s for a run that then took 0.97
-    times = {False: [], True: []}   # step seconds with the whitening bias training / frozen
+                "pinned": True, "widths": list(candidates[0])}
     t_start = time.perf_counter()
+    passes = evaluation_passes(cfg.impl)
+    timed = []
+    for i, widths in enumerate(candidates):
+        net = Network(instrumented.layers, widths=widths)
+        step, image = _calibrate(cfg, net, instrumented, pipeline, whiten_w, x_train, y_train,
+                                 mean, std, full=i == 0, interrupt=interrupt)
+        finish = finish_seconds(image, test_images, heldout_images, passes, cfg.plots)
+        timed.append({"widths": list(widths), "step_seconds": round(step, 4),
+                      "image_seconds": image, "finish_seconds": round(finish, 1),
+                      "epochs": fit_epochs(deadline.left() - finish, step, steps_per_epoch,
+                                           image * heldout_images, cfg.margin)[0]})
+        if timed[-1]["epochs"] >= MIN_EPOCHS or (interrupt is not None and interrupt.requested):
+            break   # chosen (or Ctrl-C): the narrower candidates need no timing
+    chosen, why = choose_widths(timed, MIN_EPOCHS)
+    pick = timed[chosen]
+    trainable = deadline.left() - pick["finish_seconds"]
+    heldout = pick["image_seconds"] * heldout_images
+    epochs, total = fit_epochs(trainable, pick["step_seconds"], steps_per_epoch, heldout,
+                               cfg.margin)
+    step = pick["step_seconds"]
+    if len(candidates) > 1:
+        print(f"plan: {why}", flush=True)
+    if trainable < step:
+        late = step - trainable
+        print(f"This machine is too slow for the budget: one step and the final evaluation "
+              f"(about {_fmt_time(pick['finish_seconds'])}) need more than the "
+              f"{_fmt_time(deadline.left())} left, so the run will end about {late:.0f} s after "
+              f"{deadline.clock()}. A larger --budget (or --test-images N) fits it.", flush=True)
+    print(f"calibration: {step:.2f} s/step ({cfg.batch / step:.0f} img/s); plan: {epochs:g} "
+          f"epochs = {total} steps of {cfg.batch} in about {_fmt_time(total * step)}, then "
+          f"about {_fmt_time(pick['finish_seconds'])} for the final evaluation; the run ends by "
+          f"{deadline.clock()}", flush=True)
+    return {"epochs": epochs, "total_steps": total, "step_seconds": step, "pinned": False,
+            "widths": pick["widths"], "why": why if len(candidates) > 1 else None,
+            "train_budget": round(trainable, 1), "finish_seconds": pick["finish_seconds"],
+            "heldout_seconds": round(heldout, 2),
+            "calibration_seconds": round(time.perf_counter() - t_start, 1),
+            "deadline": round(deadline.end, 1), "candidates": timed}
+
+
+def _calibrate(cfg, net, instrumented, pipeline, whiten_w, x_train, y_train, mean, std, full,
+               interrupt=None) -> tuple[float, float]:
+    """(seconds per training step, seconds per image of an eval-mode forward pass) of net, from
+    a few steps on a throwaway initialization (the run's generator is left untouched). full: the
+    first candidate's careful timing; a narrower candidate gets a quick one."""
+    rng = np.random.default_rng(cfg.seed + 1)
+    params, state = net.init(rng, whiten_w=whiten_w)
+    velocity = {k: np.zeros_like(v) for k, v in params.items()}
+    lrs, wds = hyperparameters(cfg, params)
+    warmup, timed = (2, 5) if full else (1, 2)   # 3 + 3 timed steps planned 1.02 s for 0.97
+    times = {False: [], True: []}   # step seconds with the whitening bias training / frozen
     for i in range(warmup + 2 * timed):
         frozen = i >= warmup + timed
         net.frozen = {"whiten_b"} if frozen else set()
@@ -407,25 +488,15 @@ def plan_run(cfg, net, pipeline, run, x_train, y_train, mean, std, steps_per_epo
             break
         if interrupt is not None and interrupt.requested:  # Ctrl-C: plan from what we have
             break
-    del params, state, velocity
     net.frozen = set()
     training = float(np.median(times[False][-timed:]))
-    step_seconds = (training if not times[True] else cfg.whiten_bias_frac * training
-                    + (1 - cfg.whiten_bias_frac) * float(np.median(times[True])))
-    remaining = cfg.budget - (time.perf_counter() - t_start)
-    heldout = heldout_seconds_estimate(step_seconds, cfg.batch, min(cfg.heldout, len(y_train)))
-    epoch_seconds = steps_per_epoch * step_seconds + heldout
-    quarters = int(cfg.margin * remaining / epoch_seconds * QUARTER)
-    epochs = quarters / QUARTER
-    total = round(epochs * steps_per_epoch)
-    if total < 1:  # less than a quarter epoch fits: train what fits, then one held-out pass
-        steps = max(1, int(cfg.margin * (remaining - heldout) / step_seconds))
-        total, epochs = steps, round(steps / steps_per_epoch, 4)
-    print(f"calibration: {step_seconds:.2f} s/step ({cfg.batch / step_seconds:.0f} img/s); "
-          f"plan: {epochs:g} epochs = {total} steps of {cfg.batch} in about "
-          f"{_fmt_time(total * step_seconds)} (budget {_fmt_time(remaining)} left)", flush=True)
-    return {"epochs": epochs, "total_steps": total, "step_seconds": round(step_seconds, 4),
-            "pinned": False}
+    step = (training if not times[True] else cfg.whiten_bias_frac * training
+            + (1 - cfg.whiten_bias_frac) * float(np.median(times[True])))
+    x_eval = pipeline.normalize(x_train[:min(500, len(x_train))], mean, std)
+    t = time.perf_counter()
+    with instrumented.evaluating():
+        _logits(net, params, state, x_eval)
+    return step, (time.perf_counter() - t) / len(x_eval)
 
 
 def _train_loop(cfg, pipeline, net, run, x_train, y_train, mean, std, steps_per_epoch,
@@ -479,7 +550,7 @@ def _train_loop(cfg, pipeline, net, run, x_train, y_train, mean, std, steps_per_
         if run["step"] % cfg.log_every == 0 or run["step"] in (1, total):
             _log(run, window, steps_per_epoch, clock, heldout)
             window.clear()
-            total = _maybe_replan(run, cfg, total)
+            total = _maybe_replan(run, cfg, total, steps_per_epoch)
     _save(ckpt_path, run, clock, instrumented)
     if interrupt.requested:   # during the last step: trained and saved, evaluated on --resume
         print(f"checkpoint saved after the last step: {ckpt_path}", flush=True)
@@ -509,10 +580,7 @@ def _log(run, window, steps_per_epoch, clock, heldout) -> None:
     ips = run["cfg"].batch * len(window) / sum(w[2] for w in window)
     step, total = run["step"], run["total"]
     epochs_left = int(total / steps_per_epoch) - int(step / steps_per_epoch)
-    per_heldout = (run["heldout"][-1]["seconds"] if run["heldout"] else
-                   heldout_seconds_estimate(clock.step_seconds or 0, run["cfg"].batch,
-                                            len(heldout[1])))
-    left = clock.left(total - step, max(0, epochs_left) * per_heldout)
+    left = clock.left(total - step, max(0, epochs_left) * _heldout_seconds(run))
     run["history"].append({"step": step, "epoch": round(step / steps_per_epoch, 3),
                            "loss": round(loss, 4), "acc": round(acc, 4),
                            "seconds": round(run["train_seconds"], 1)})
@@ -521,19 +589,31 @@ def _log(run, window, steps_per_epoch, clock, heldout) -> None:
           f"acc {100 * acc:5.1f}%{held} | {ips:5.0f} img/s | left {_fmt_time(left)}", flush=True)
 
 
-def _maybe_replan(run, cfg, total) -> int:
-    """Re-size the schedule when, at the step rate of the last 50 steps, the plan would overrun
-    the budget by more than 10%; once re-sized, keep fitting it to the budget (shorter or longer
-    again, never beyond the original plan) as the machine's load changes."""
+def _heldout_seconds(run) -> float:
+    """One held-out pass: as the last one took, else as planned."""
+    if run["heldout"]:
+        return run["heldout"][-1]["seconds"]
+    return run["plan"].get("heldout_seconds") or 0.0
+
+
+def _maybe_replan(run, cfg, total, steps_per_epoch) -> int:
+    """Re-size the schedule when, at the step rate of the last 50 steps, training would end
+    after the time the plan set aside for it (the run's deadline less the finish); once
+    re-sized, keep fitting it (shorter or longer again, never beyond the original plan) as the
+    machine's load changes."""
     recent = [h for h in run["history"] if h["step"] >= run["step"] - 50]
     if run["plan"].get("pinned") or len(recent) < 5 or recent[-1]["step"] == recent[0]["step"]:
         return total
     rate = ((recent[-1]["seconds"] - recent[0]["seconds"])
             / (recent[-1]["step"] - recent[0]["step"]))
-    projected = run["train_seconds"] + (total - run["step"]) * rate
-    if not run["replanned"] and projected <= 1.1 * cfg.budget:
+    allowed = run["plan"].get("train_budget", cfg.budget)   # older checkpoints: the budget
+    epochs_left = max(0, -(-total // steps_per_epoch) - run["step"] // steps_per_epoch)
+    held = _heldout_seconds(run)
+    projected = projected_train_seconds(run["train_seconds"], total - run["step"], rate,
+                                        epochs_left, held)
+    if not run["replanned"] and projected <= allowed:
         return total
-    fits = int(run["step"] + (cfg.budget - run["train_seconds"]) / rate)
+    fits = steps_within(run["step"], run["train_seconds"], allowed, rate, epochs_left, held)
     new_total = max(run["step"] + 1, min(run["plan"]["total_steps"], fits))
     if abs(new_total - total) > max(5, total // 50):   # ignore jitter
         print(f"the machine's speed changed: the run now ends at step {new_total}", flush=True)

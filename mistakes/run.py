@@ -30,7 +30,8 @@ PYTEST_FAILED = 1  # pytest's exit code when tests ran and some failed
 
 def find_mutants(topics: list[str]) -> list[Path]:
     folders = ([MUTANTS / t for t in topics] if topics
-               else [*sorted(MUTANTS.glob("topic*")), MUTANTS / "fastpath"])  # + specs/fastpath
+               else [*sorted(MUTANTS.glob("topic*")), MUTANTS / "fastpath",   # + specs/fastpath
+                     MUTANTS / "milestone_tests"])           # + specs/milestone_tests
     missing = [f.name for f in folders if not f.is_dir()]
     if missing:
         sys.exit(f"no mutants folder for: {', '.join(missing)}")
