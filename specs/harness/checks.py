@@ -44,6 +44,11 @@ def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str
 def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
     """Fail unless `got` has the dtype of the inputs (float32 in gives float32 out)."""
     expected = np.dtype(expected)
+    if got.dtype != expected and not _input_dtype_is(got, expected):
+        fail(f"{what} is {got.dtype}; it must be {expected}, whatever the input's dtype (the "
+             f"brief's rule for this function): convert on the way out, e.g. "
+             f"out.astype(np.{expected.name}), or compute in {expected.name} from the start.",
+             name_mistake=_untraced(got))
     if got.dtype != expected:
         match = _safely_one(mistakes.name_shape_or_dtype_mistake, got, None, expected)
         if match is not None:
@@ -54,6 +59,17 @@ def expect_dtype(got: np.ndarray, expected: np.dtype | type, what: str) -> None:
              + _wrapped("Other ways to lose it: an np.float64(...) scalar or a float64 array mixed "
                         "into the arithmetic (NumPy 2 promotes float32 with them), or an "
                         ".astype(np.float64) along the way."), name_mistake=_untraced(got))
+
+
+def _input_dtype_is(got: np.ndarray, expected: np.dtype) -> bool:
+    """Whether the call that returned `got` had an array input of the expected dtype (True
+    when it is not known): 'keep the input's dtype' is advice only where that is the rule."""
+    located = _safely_one(records.locate, got)
+    if located is None:
+        return True
+    record = located[0].forward or located[0]
+    arrays = [v for v in (*record.args, *record.kwargs.values()) if isinstance(v, np.ndarray)]
+    return not arrays or any(a.dtype == expected for a in arrays)
 
 
 def relative_errors(got: np.ndarray, expected: np.ndarray, floor: float = SCALE_FLOOR) -> np.ndarray:

@@ -69,7 +69,7 @@ class Kata:
         """
         result = self._call_unchanged(name, args, kwargs, time_limit)
         for label, value in _arrays_in(result, name):
-            check_finite(value, label)
+            check_finite(value, label, args, kwargs)
         return result
 
     def forward(self, name: str, *args: Any, time_limit: float = DEFAULT_TIME_LIMIT,
@@ -85,7 +85,7 @@ class Kata:
         if not isinstance(out, np.ndarray):
             fail(f"{name} should return (out, cache) with `out` a NumPy array; "
                  f"`out` is {_describe(out)}.")
-        check_finite(out, f"`out` of {name}")
+        check_finite(out, f"`out` of {name}", args, kwargs)
         return out, cache
 
     def _call_unchanged(self, name, args, kwargs, time_limit, is_forward=False):
@@ -246,16 +246,34 @@ def _known_in_place_mistake(record, index: int, arg: str, positional: int, now) 
                    for sentence in match.sentences()) + "\n "
 
 
-def check_finite(value: np.ndarray, label: str) -> None:
-    """Fail if `value` holds NaN or inf, naming the first bad element."""
+def check_finite(value: np.ndarray, label: str, args: tuple = (), kwargs: dict | None = None) -> None:
+    """Fail if `value` holds NaN or inf, naming the first bad element; when the call's inputs
+    are large enough for exp to overflow, say so (that is then the likeliest cause)."""
     if not np.issubdtype(value.dtype, np.floating):
         return
     bad = ~np.isfinite(value)
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         fail(f"{label} contains NaN or inf ({int(bad.sum())} of {value.size} elements, first at "
-             f"index {first}). Usual causes: an array made with np.empty and never fully written, "
-             f"a division by zero, or a log/sqrt of a negative number.")
+             f"index {first})." + (_overflow_text(args, kwargs or {}) or
+             " Usual causes: an array made with np.empty and never fully written, "
+             "a division by zero, or a log/sqrt of a negative number."))
+
+
+def _overflow_text(args: tuple, kwargs: dict) -> str:
+    """' The inputs reach 1000, and exp overflows past 709 ...' when they do."""
+    inputs = [v for v in (*args, *kwargs.values()) if isinstance(v, np.ndarray)
+              and np.issubdtype(v.dtype, np.floating) and v.size]
+    if not inputs:
+        return ""
+    largest = max(float(np.max(np.abs(v))) for v in inputs)
+    limit = min(float(np.log(np.finfo(v.dtype).max)) for v in inputs)
+    if largest <= limit:
+        return ""
+    return (f" The inputs here reach {largest:.4g} in magnitude, and exp overflows to inf past "
+            f"{limit:.0f} in this dtype (inf / inf is NaN): subtract each row's maximum before "
+            f"exp (exp(z - max) is at most 1 and gives the same softmax), or work with the "
+            f"log-sum-exp.")
 
 
 def _not_implemented_message(name: str, err: BaseException, topic: str) -> str:
