@@ -27,24 +27,34 @@ def _slice(p, q, stride, out_hw):
 
 def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
     (kh, kw), st, (ph, pw), out_hw = _geometry(x.shape, kernel_size, stride, padding)
-    xpad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf)
-    out = np.full((*x.shape[:2], *out_hw), -np.inf, dtype=x.dtype)
-    argmax = np.zeros(out.shape, dtype=np.int64)
+    xpad = x
+    if ph or pw:
+        xpad = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf)
+    out = xpad[_slice(0, 0, st, out_hw)].copy()
+    offsets = np.min_scalar_type(kh * kw)
+    argmax = np.zeros(out.shape, dtype=offsets)
+    better = np.empty(out.shape, dtype=bool)
     for p in range(kh):
         for q in range(kw):
             candidate = xpad[_slice(p, q, st, out_hw)]
-            better = candidate > out                       # strictly: the first maximum stays
-            out = np.where(better, candidate, out)
-            argmax = np.where(better, p * kw + q, argmax)
+            np.greater(candidate, out, out=better)         # strictly: the first maximum stays
+            np.maximum(out, candidate, out=out)
+            np.maximum(argmax, better * offsets.type(p * kw + q), out=argmax)
     return out, (argmax, x.shape, (kh, kw), st, (ph, pw))
 
 
 def maxpool2d_backward(dout, cache):
     argmax, (n, c, h, w), (kh, kw), st, (ph, pw) = cache
     dxpad = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=dout.dtype)
+    overlapping = st[0] < kh or st[1] < kw
     for p in range(kh):
         for q in range(kw):
-            dxpad[_slice(p, q, st, dout.shape[2:])] += dout * (argmax == p * kw + q)
+            chosen = argmax == p * kw + q
+            target = dxpad[_slice(p, q, st, dout.shape[2:])]
+            if overlapping:
+                target += dout * chosen
+            else:
+                np.multiply(dout, chosen, out=target)
     return dxpad[:, :, ph:ph + h, pw:pw + w]
 
 
