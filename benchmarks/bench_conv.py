@@ -10,12 +10,15 @@ Variants, forward and backward, float32, 3x3 kernel, stride 1, padding 1:
 - naive:    Topic 11 `conv2d_forward_naive` / `conv2d_backward_naive` (a loop over output positions)
 - textbook: the plain im2col method of Topic 12's hints (benchmarks/textbook_im2col.py): the full
             column matrix and a col2im scatter, whatever --impl says
+- strided:  the same method in the memory layout the hints taught before (strided_im2col.py):
+            a transposing copy of the columns, col2im reading a 6-D strided view (--yours only)
 - im2col:   Topic 12 `conv2d_forward` / `conv2d_backward` (yours with --impl katas)
 - torch:    `torch.nn.functional.conv2d` and autograd, on the CPU (the yardstick, when installed:
             `pip install torch==2.13.0`; `tox -e bench` installs it)
 With --yours (what the Topic 12 brief asks a learner to run): the three small cases of --quick,
-one round, and the rows naive (the reference's Topic 11 loop), yours (katas/ Topic 12
-`conv2d_forward` / `conv2d_backward`, if written), reference (solutions/ Topic 12) and torch.
+one round, and the rows naive (the reference's Topic 11 loop), strided and textbook (the layout
+lesson: one recipe, two memory layouts), yours (katas/ Topic 12 `conv2d_forward` /
+`conv2d_backward`, if written), reference (the fast path) and torch.
 
 Each variant runs in its own process: NumPy's and PyTorch's thread pools slow each other down when
 they alternate in one process. Reported per case and variant: the median time of the forward and
@@ -286,7 +289,7 @@ def write_chart(rows: list[dict], path: Path, variants: tuple[str, ...] = VARIAN
         for ax, field, what in ((ax_time, "total_ms", "forward + backward time (ms)"),
                                 (ax_mem, "peak_mb", "peak memory beyond the inputs (MB)")):
             plotted = False
-            for variant, style in zip(variants, ("o-", "d-", "s-", "^-")):
+            for variant, style in zip(variants, ("o-", "d-", "s-", "^-", "v-", "x-")):
                 points = [(r[key], r.get(field)) for r in rows
                           if r["sweep"] == sweep and r["variant"] == variant and "error" not in r]
                 points = [(x, y) for x, y in points if y]  # log scales need positive values

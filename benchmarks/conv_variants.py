@@ -15,7 +15,9 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 
 VARIANTS = ("naive", "textbook", "im2col", "torch")
-LEARNER_VARIANTS = ("naive", "yours", "reference", "torch")  # bench_conv.py --yours
+# bench_conv.py --yours: strided and textbook are the same recipe in two memory layouts (the
+# hints before and after issue 20), beside which a learner reads their own code's time.
+LEARNER_VARIANTS = ("naive", "strided", "textbook", "yours", "reference", "torch")
 MODULES = {  # variant: (topic module, forward, backward)
     "naive": ("topic11_conv2d_sliding_window.conv2d", "conv2d_forward_naive",
               "conv2d_backward_naive"),
@@ -23,6 +25,7 @@ MODULES = {  # variant: (topic module, forward, backward)
 }
 FIXED_IMPL = {"yours": ("katas", "im2col"), "reference": ("solutions", "im2col")}  # whatever --impl
 TEXTBOOK = "textbook_im2col"  # benchmarks/textbook_im2col.py: the plain method, whatever --impl
+STRIDED = "strided_im2col"  # benchmarks/strided_im2col.py: the same, in the former hints' layout
 FAST_CONV = "fastpath.conv"  # the reference's tuned im2col (solutions/ holds the textbook one)
 KERNEL, STRIDE, PADDING = 3, 1, 1
 MIN_REPEATS, MAX_REPEATS = 2, 15
@@ -101,8 +104,9 @@ def time_passes(forward, backward, min_seconds: float) -> dict:
 # ---------------------------------------------------------------------------------- NumPy
 
 def _numpy_measurer(variant: str, impl: str):
-    if variant == "textbook":
-        module_name, forward_name, backward_name = TEXTBOOK, "conv2d_forward", "conv2d_backward"
+    if variant in ("textbook", "strided"):
+        module_name = TEXTBOOK if variant == "textbook" else STRIDED
+        forward_name, backward_name = "conv2d_forward", "conv2d_backward"
     else:
         impl, variant = FIXED_IMPL.get(variant, (impl, variant))
         module_name, forward_name, backward_name = MODULES[variant]
