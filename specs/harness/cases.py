@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from .fixtures import load_cases
 from .failure import fail
+from .fixtures import load_cases
 
 
 def pair(value) -> tuple[int, int]:

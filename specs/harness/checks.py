@@ -10,8 +10,8 @@ import numpy as np
 from . import diagnose, mistakes, records, relations
 from .cases import conv_output_size, output_size_formula, pair
 from .diagnose import shape_advice
-from .gradcheck import numerical_gradient
 from .failure import fail
+from .gradcheck import numerical_gradient
 
 # Elements smaller than this fraction of the array's largest magnitude are compared absolutely,
 # so that a value that should be 0 is not judged by its relative error.

@@ -22,13 +22,13 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
-import pytest
 
 from . import mistakes, records
 from .failure import fail
-from .ownership import expect_owned_gradients
-from .timelimit import KataTimeout, time_limit as _time_limit  # noqa: F401 (re-exported)
 from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module, reference_module
+from .ownership import expect_owned_gradients
+from .timelimit import KataTimeout  # noqa: F401 (re-exported)
+from .timelimit import time_limit as _time_limit
 
 DEFAULT_TIME_LIMIT = 20.0  # seconds for one call; spec inputs are small, so this means "stuck"
 _TIMED_OUT: dict[tuple[str, str], str] = {}  # (implementation file, function) -> the spec
@@ -225,7 +225,8 @@ def _value_text(value: Any, depth: int = 0) -> str:
         return "{" + ", ".join(f"{k!r}: {_value_text(v, 1)}" for k, v in list(value.items())[:8]) + \
             (", ..." if len(value) > 8 else "") + "}"
     if isinstance(value, (tuple, list)) and depth == 0 and any(isinstance(v, np.ndarray) for v in value):
-        return "(" + ", ".join(_value_text(v, 1) for v in value[:6]) + (", ..." if len(value) > 6 else "") + ")"
+        more = ", ..." if len(value) > 6 else ""
+        return "(" + ", ".join(_value_text(v, 1) for v in value[:6]) + more + ")"
     if isinstance(value, np.random.Generator):
         return "a np.random.Generator"
     text = repr(value)

@@ -31,7 +31,8 @@ import numpy as np
 
 from . import records, variants
 from .impl import REPO_ROOT, import_topic_module, reference_module  # noqa: F401 (relations.py reads it here)
-from .timelimit import KataTimeout, time_limit as _time_limit
+from .timelimit import KataTimeout
+from .timelimit import time_limit as _time_limit
 
 CATALOGUE_DIRS = ("mistakes",)
 RUN_LIMIT = 1.0  # seconds for one mistake's re-run

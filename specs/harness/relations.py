@@ -27,8 +27,7 @@ from typing import Any
 import numpy as np
 
 from . import mistakes, records
-from .variants import (apply, as_pair, bound_arguments, setting_call, substitutions,
-                       with_arguments)
+from .variants import apply, as_pair, bound_arguments, setting_call, substitutions, with_arguments
 
 BUDGET = 3.0  # seconds of reference re-runs per test session for these hypotheses
 _spent = [0.0]
@@ -309,11 +308,13 @@ def shape_slips(record, path, got_shape, expected_shape) -> list[str]:
         slip = _size_slip(geometry, axis - 2, got_shape[axis])
         other = "Wout" if name == "Hout" else "Hout"
         right_other = got_shape[5 - axis] == expected_shape[5 - axis]
-        lead = f"Only {name} is wrong ({got_shape[axis]} for {expected_shape[axis]}; {other} is right)" \
-            if right_other else f"{name} is {got_shape[axis]} for {expected_shape[axis]}"
+        got_size, want = got_shape[axis], expected_shape[axis]
+        lead = (f"Only {name} is wrong ({got_size} for {want}; {other} is right)" if right_other
+                else f"{name} is {got_size} for {want}")
+        direction = "height" if axis == 2 else "width"
         sentences.append(f"{lead}: {slip}." if slip else
-                         f"{lead}: check the {'row' if axis == 2 else 'column'} size formula "
-                         f"(H + 2*ph - dh*(KH-1) - 1) // sh + 1 with the {'height' if axis == 2 else 'width'} values.")
+                         f"{lead}: check the size formula (H + 2*ph - dh*(KH-1) - 1) // sh + 1 "
+                         f"with the {direction} values.")
     return sentences
 
 
@@ -391,19 +392,23 @@ def _size_slip(geometry, axis: int, got: int) -> str:
     o = 1 - axis  # the other axis
     hw = ("h", "w")[axis]
     other = ("h", "w")[o]
+    span = d * (k - 1) + 1
+    mine, theirs = ("H", "W") if axis == 0 else ("W", "H")
     candidates = (
-        ((n + 2 * p - d * (k - 1) - 1) // s, "the + 1 is missing"),
-        ((n + p - d * (k - 1) - 1) // s + 1, "the padding is counted once: it goes on both sides (2*p)"),
-        ((n - d * (k - 1) - 1) // s + 1, "the padding is left out of the size"),
-        ((n + 2 * p - d * k) // s + 1, f"the span is taken as d{hw}*K{hw.upper()}; a dilated kernel spans d*(K-1) + 1"),
-        ((n + 2 * p - (k - 1) - 1) // s + 1, "the dilation is left out of the size"),
-        ((n + 2 * p - d * (k - 1) - 1) + 1, "the stride is left out of the size"),
-        (-(-(n + 2 * p - d * (k - 1) - 1) // s) + 1, "the division rounds up; it is a floor division (//)"),
-        ((n + 2 * padding[o] - d * (k - 1) - 1) // s + 1, f"p{other} is used where p{hw} belongs"),
-        ((n + 2 * p - d * (kernel[o] - 1) - 1) // s + 1, f"K{other.upper()} is used where K{hw.upper()} belongs"),
-        ((n + 2 * p - d * (k - 1) - 1) // stride[o] + 1, f"s{other} is used where s{hw} belongs"),
+        ((n + 2 * p - span) // s, "the + 1 is missing"),
+        ((n + p - span) // s + 1, "the padding is counted once: it goes on both sides (2*p)"),
+        ((n - span) // s + 1, "the padding is left out of the size"),
+        ((n + 2 * p - d * k) // s + 1,
+         f"the span is taken as d{hw}*K{hw.upper()}; a dilated kernel spans d*(K-1) + 1"),
+        ((n + 2 * p - k) // s + 1, "the dilation is left out of the size"),
+        ((n + 2 * p - span) + 1, "the stride is left out of the size"),
+        (-(-(n + 2 * p - span) // s) + 1, "the division rounds up; it is a floor division (//)"),
+        ((n + 2 * padding[o] - span) // s + 1, f"p{other} is used where p{hw} belongs"),
+        ((n + 2 * p - d * (kernel[o] - 1) - 1) // s + 1,
+         f"K{other.upper()} is used where K{hw.upper()} belongs"),
+        ((n + 2 * p - span) // stride[o] + 1, f"s{other} is used where s{hw} belongs"),
         ((n + 2 * p - dilation[o] * (k - 1) - 1) // s + 1, f"d{other} is used where d{hw} belongs"),
-        ((size[o] + 2 * p - d * (k - 1) - 1) // s + 1, f"the input's {'W' if axis == 0 else 'H'} is used where its {'H' if axis == 0 else 'W'} belongs"),
+        ((size[o] + 2 * p - span) // s + 1, f"the input's {theirs} is used where its {mine} belongs"),
         ((n - k) // s + 1 if (p or d > 1) else None, "padding and dilation are both left out"),
     )
     correct = (n + 2 * p - d * (k - 1) - 1) // s + 1
@@ -468,8 +473,10 @@ def explain_recent_call() -> list[str]:
         if not wrong:
             continue
         path = wrong[0]
-        sentence = _quietly(lambda: exchanged_output(record, path, mine[path], 1e-7)) or \
-            _quietly(lambda: substituted_argument(record, path, mine[path], 1e-7, every_output=True))
+        got = mine[path]
+        sentence = _quietly(lambda r=record, p=path, g=got: exchanged_output(r, p, g, 1e-7)) or \
+            _quietly(lambda r=record, p=path, g=got: substituted_argument(r, p, g, 1e-7,
+                                                                          every_output=True))
         if sentence:
             mistakes.VERDICTS[records.current_spec()] = "named"
             return [sentence]

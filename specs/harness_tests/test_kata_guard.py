@@ -7,9 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from specs.harness import impl
+from specs.harness import impl, timelimit
 from specs.harness import kata as kata_module
-from specs.harness import timelimit
 from specs.harness.kata import (
     Kata,
     _bind_arguments,

@@ -329,7 +329,8 @@ def test_wrong_shape_dtype_and_in_place_name_their_mistake(monkeypatch):
     out, cache = conv.forward("conv2d_forward_naive", x, w, b)
     text = _message(conv.backward, "conv2d_backward_naive", np.ones_like(out), cache,
                     grads=("dx", "dw", "db"))
-    assert text.startswith("conv2d_backward_naive modified its input `dout` in place (12 of 12 elements changed).\n"
+    assert text.startswith("conv2d_backward_naive modified its input `dout` in place "
+                           "(12 of 12 elements changed).\n"
                            "  Known mistake (dout_modified_in_place)")
 
 
