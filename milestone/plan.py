@@ -53,9 +53,10 @@ class Deadline:
         return time.strftime("%H:%M:%S", time.localtime(self.end))
 
 
-def evaluation_passes(impl: str) -> int:
-    """Forward passes over the test set in the final evaluation."""
-    return FLIP_PASSES + (TRANSLATE_PASSES if impl == "solutions" else 0)
+def evaluation_passes(impl: str, translate: bool = True) -> int:
+    """Forward passes over the test set in the final evaluation (the reference's flip +
+    translate TTA unless translate is False)."""
+    return FLIP_PASSES + (TRANSLATE_PASSES if impl == "solutions" and translate else 0)
 
 
 def finish_seconds(image_seconds: float, test_images: int, heldout_images: int, passes: int,
@@ -98,6 +99,9 @@ def choose_widths(timed: list[dict], min_epochs: float = MIN_EPOCHS) -> tuple[in
                        f"fewer than the {min_epochs:g} a run needs to learn well; {name(i)} "
                        f"trains {candidate['epochs']:g}")
     best = max(range(len(timed)), key=lambda i: (timed[i]["epochs"], -i))
+    if best == 0:
+        return 0, (f"widths {name(0)}: {timed[0]['epochs']:g} epochs fit, and no narrower "
+                   f"network trains more in the budget")
     return best, (f"widths {name(best)}: no candidate trains {min_epochs:g} epochs at your layers' "
                   f"speed; this one trains the most ({timed[best]['epochs']:g}, "
                   f"{name(0)} would train {timed[0]['epochs']:g})")
