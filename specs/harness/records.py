@@ -116,6 +116,11 @@ def _forward_of(args: tuple, kwargs: dict) -> CallRecord | None:
     return max(candidates, key=lambda r: r.order, default=None)
 
 
+def takes_a_cache(args: tuple, kwargs: dict) -> bool:
+    """Whether a call is given the cache of a recorded forward (a backward)."""
+    return _forward_of(args, kwargs) is not None
+
+
 def recent(spec: str | None = None) -> list[CallRecord]:
     """This spec's records, most recent first."""
     spec = current_spec() if spec is None else spec

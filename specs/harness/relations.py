@@ -226,8 +226,10 @@ def exchanged_output(record, path, got, rtol: float) -> str | None:
             continue
         if _close(got, value, tol) and (own is None or not _close(got, own, tol)):
             mine, theirs = label(record, path), label(record, other)
-            order = ", ".join(label(record, p) for p in correct.outputs
-                              if p[0] == "result") if path[0] == "result" else ""
+            positional = [p for p in correct.outputs if len(p) == 2 and p[0] == "result"
+                          and isinstance(p[1], int)]
+            order = ", ".join(label(record, p) for p in positional) \
+                if path in positional and other in positional else ""
             hint = f" The contract's order is ({order})." if order and "," in order else ""
             return (f"Your {mine} is exactly the expected {theirs}: two outputs are exchanged "
                     f"(returned in the wrong order, or computed into each other's variable).{hint}")

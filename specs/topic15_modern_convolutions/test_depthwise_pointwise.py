@@ -108,6 +108,12 @@ def test_mismatched_weights_are_refused():
                        "x with 3 channels and w of shape (2, 1, 3, 3)",
                        "w must be (C, 1, KH, KW): one filter per channel. Name C and w's "
                        "filter count.", numbers=(3, 2))
+    x, w, b = _depthwise_inputs((2, 3, 5, 5), (3, 3))
+    w2 = np.concatenate([w, w], axis=1)  # (3, 2, 3, 3): the right count, two inputs per filter
+    expect_value_error("depthwise_conv2d_forward", (x, w2, b), {},
+                       "x with 3 channels and w of shape (3, 2, 3, 3)",
+                       "w must be (C, 1, KH, KW): each filter reads one channel, so its second "
+                       "axis is 1. Name C and w's shape.", numbers=(3, 2))
     x, w, b = _pointwise_inputs((2, 3, 4, 4), 2)
     expect_value_error("pointwise_conv2d_forward", (x[:, :2], w, b), {},
                        "x with 2 channels and w of shape (2, 3, 1, 1)",
