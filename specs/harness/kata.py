@@ -120,7 +120,10 @@ class Kata:
                      + _known_in_place_mistake(record, list(bound).index(arg), arg, len(args),
                                                bound[arg])
                      + " Inputs must stay as they were: work on a copy (e.g. np.pad returns a new "
-                       "array; `x += ...` changes the caller's x, `x = x + ...` does not).")
+                       "array; `x += ...` changes the caller's x, `x = x + ...` does not)."
+                     + (f" If {name} hands `{arg}` to another of your functions (a ReLU's or a "
+                        f"norm's backward), that one may be what writes into it: each must leave "
+                        f"its inputs alone." if "block" in name or "step" in name else ""))
         return result
 
     def backward(self, name: str, *args: Any, grads: tuple[str, ...], **kwargs: Any):
