@@ -37,7 +37,11 @@ def expect_shape(got: np.ndarray, expected: tuple[int, ...], what: str, why: str
             related = _safely(relations.explain_shape, got, expected)
             lines += [_wrapped(advice) for advice in
                       (related or _safely(shape_advice, got.shape, expected))]
-        lines += [f"  {why.strip()}"] if why.strip() else []
+        if why.strip():
+            lines.append(f"  {why.strip()}")
+        else:  # a fixture's shape: the forward's own numbers in the brief's formula
+            formula = _safely_one(relations.formula_for, got)
+            lines += [_wrapped(formula)] if formula else []
         fail("\n".join(lines), name_mistake=_untraced(got))
 
 

@@ -388,6 +388,15 @@ def output_size_text(arguments: dict[str, Any]) -> str:
             f"{dilation[0]}*({kernel[0]}-1) - 1) // {stride[0]} + 1, and likewise for W).")
 
 
+def formula_for(got: Any) -> str:
+    """The output-size formula with the numbers of the forward call that returned `got`."""
+    located = records.locate(got)
+    if located is None or located[0].forward is not None:
+        return ""
+    bound = bound_arguments(located[0])
+    return output_size_text(bound[1]) if bound is not None else ""
+
+
 def _size_slip(geometry, axis: int, got: int) -> str:
     size, kernel, stride, padding, dilation = geometry
     n, k, s, p, d = size[axis], kernel[axis], stride[axis], padding[axis], dilation[axis]
