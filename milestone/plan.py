@@ -59,6 +59,13 @@ def evaluation_passes(impl: str, translate: bool = True) -> int:
     return FLIP_PASSES + (TRANSLATE_PASSES if impl == "solutions" and translate else 0)
 
 
+def translate_fits(image_seconds: float, test_images: int, left: float) -> bool:
+    """Whether the reference's flip + translate TTA earns its place: its passes (with
+    FINISH_MARGIN) take at most a third of the time left. A short budget or a slow machine
+    trains instead (airbench: the third figure adds 0.0-0.3 points to flip TTA's)."""
+    return FINISH_MARGIN * TRANSLATE_PASSES * image_seconds * test_images <= left / 3
+
+
 def finish_seconds(image_seconds: float, test_images: int, heldout_images: int, passes: int,
                    plots: bool) -> float:
     """The reserve for everything after the last step: `passes` eval-mode forward passes over the

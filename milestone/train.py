@@ -45,6 +45,7 @@ from .interrupt import Interrupt
 from .network import Network, patch_whitening_weights, training_layers
 from .plan import (
     CANDIDATE_WIDTHS,
+    FINISH_MARGIN,
     MARGIN,
     MIN_EPOCHS,
     TRANSLATE_PASSES,
@@ -55,6 +56,7 @@ from .plan import (
     fit_epochs,
     projected_train_seconds,
     steps_within,
+    translate_fits,
 )
 
 LOOKAHEAD_EVERY = 5
@@ -300,7 +302,8 @@ def _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldo
                                                y_test, 500, True)
         acc_translate = None
         # 6 more passes: 4-7 min on textbook layers (README); a smoke run has no need of them
-        if cfg.impl == "solutions" and cfg.translate_tta:
+        if cfg.impl == "solutions" and cfg.translate_tta and run["plan"].get("translate_tta",
+                                                                              True):
             pass_seconds = (time.perf_counter() - t_eval) / 3
             if _translate_fits(deadline, pass_seconds, cfg):
                 logits = flip_translate_logits(net, run["params"], run["state"], x_test_n)
@@ -425,12 +428,17 @@ def plan_run(cfg, instrumented, pipeline, whiten_w, x_train, y_train, mean, std,
         return {"epochs": cfg.epochs, "total_steps": total, "step_seconds": None,
                 "pinned": True, "widths": list(candidates[0])}
     t_start = time.perf_counter()
-    passes = evaluation_passes(cfg.impl, cfg.translate_tta)
+    translate = cfg.impl == "solutions" and cfg.translate_tta
     timed = []
     for i, widths in enumerate(candidates):
         net = Network(instrumented.layers, widths=widths)
         step, image = _calibrate(cfg, net, instrumented, pipeline, whiten_w, x_train, y_train,
                                  mean, std, full=i == 0, interrupt=interrupt)
+        if translate and not translate_fits(image, test_images, deadline.left()):
+            translate = False
+            print("flip + translate TTA left out: its 6 passes would take more than a third of "
+                  "the time left", flush=True)
+        passes = evaluation_passes(cfg.impl, translate)
         finish = finish_seconds(image, test_images, heldout_images, passes, cfg.plots)
         timed.append({"widths": list(widths), "step_seconds": round(step, 4),
                       "image_seconds": image, "finish_seconds": round(finish, 1),
@@ -460,8 +468,12 @@ def plan_run(cfg, instrumented, pipeline, whiten_w, x_train, y_train, mean, std,
     return {"epochs": epochs, "total_steps": total, "step_seconds": step, "pinned": False,
             "widths": pick["widths"], "why": why if len(candidates) > 1 else None,
             "train_budget": round(trainable, 1), "finish_seconds": pick["finish_seconds"],
-            "heldout_seconds": round(heldout, 2),
+            "heldout_seconds": round(heldout, 2), "translate_tta": translate,
+            "heldout_images": heldout_images,
+            "finish_images": evaluation_passes(cfg.impl, translate) * test_images
+            + heldout_images + 1,
             "calibration_seconds": round(time.perf_counter() - t_start, 1),
+            "image_seconds": pick["image_seconds"],
             "deadline": round(deadline.end, 1), "candidates": timed}
 
 
@@ -600,6 +612,19 @@ def _heldout_seconds(run) -> float:
     return run["plan"].get("heldout_seconds") or 0.0
 
 
+def _training_allowed(run, cfg) -> float:
+    """The seconds training may take: as planned, moved by as much as the finish's estimate has
+    moved since. Each held-out pass times the evaluation's speed again (the machine's load
+    changes), and the final evaluation is that pass over many more images."""
+    p = run["plan"]
+    allowed = p.get("train_budget", cfg.budget)   # older checkpoints: the budget
+    if run["heldout"] and p.get("finish_images") and p.get("heldout_images"):
+        planned = p["image_seconds"] * p["finish_images"]
+        now = run["heldout"][-1]["seconds"] / p["heldout_images"] * p["finish_images"]
+        allowed -= FINISH_MARGIN * (now - planned)
+    return allowed
+
+
 def _maybe_replan(run, cfg, total, steps_per_epoch) -> int:
     """Re-size the schedule when, at the step rate of the last 50 steps, training would end
     after the time the plan set aside for it (the run's deadline less the finish); once
@@ -610,7 +635,7 @@ def _maybe_replan(run, cfg, total, steps_per_epoch) -> int:
         return total
     rate = ((recent[-1]["seconds"] - recent[0]["seconds"])
             / (recent[-1]["step"] - recent[0]["step"]))
-    allowed = run["plan"].get("train_budget", cfg.budget)   # older checkpoints: the budget
+    allowed = _training_allowed(run, cfg)
     epochs_left = max(0, -(-total // steps_per_epoch) - run["step"] // steps_per_epoch)
     held = _heldout_seconds(run)
     projected = projected_train_seconds(run["train_seconds"], total - run["step"], rate,

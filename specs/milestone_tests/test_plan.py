@@ -62,6 +62,13 @@ def test_the_finish_reserve_counts_every_pass_and_the_plots():
              "(+ flip and translate TTA).")
 
 
+def test_flip_translate_tta_is_left_out_when_it_would_take_a_third_of_the_time_left():
+    # 6 passes over 10,000 images at 1 ms, with the finish margin: 75 s
+    if not plan.translate_fits(0.001, 10000, 600.0) or plan.translate_fits(0.001, 10000, 200.0):
+        fail("flip + translate TTA (6 passes of 10 s, 75 s with the margin) fits in a third of "
+             "600 s left, not in a third of 200 s: translate_fits must say so.")
+
+
 def test_the_deadline_counts_from_the_start():
     deadline = plan.Deadline(start=1000.0, budget=600.0)
     if deadline.end != 1600.0 or deadline.left(now=1550.0) != 50.0:
@@ -103,6 +110,21 @@ def test_a_run_that_would_end_training_late_is_shortened():
     run = _history_run(total=280, step=100, seconds_per_step=2.1, train_budget=600.0)
     if train._maybe_replan(run, cfg, 280, 100) != 280 or run["replanned"]:
         fail("280 steps of 2.1 s fit in 600 s: the run must keep its plan.")
+
+
+def test_a_slower_heldout_pass_moves_the_finish_and_shortens_training():
+    cfg = train.Config(budget=600.0)
+    run = _history_run(total=250, step=100, seconds_per_step=2.0, train_budget=520.0)
+    # planned: 31,001 finish images at 1 ms; the last held-out pass ran 1,000 at 2 ms
+    run["plan"].update(image_seconds=0.001, finish_images=31001, heldout_images=1000)
+    run["heldout"] = [{"seconds": 2.0}]
+    new_total = train._maybe_replan(run, cfg, 250, 100)
+    late = plan.FINISH_MARGIN * 31.0
+    if new_total * 2.0 + 2 * 2.0 > 520.0 - late + 2.0:
+        fail(f"the held-out pass ran at half the speed the plan measured, so the final "
+             f"evaluation will take about {late:.0f} s more: training must end that much "
+             f"earlier (at most about {int((520 - late) / 2)} steps of 2 s); the run now ends at "
+             f"step {new_total}.")
 
 
 def test_flip_translate_tta_is_skipped_when_it_would_pass_the_deadline(capsys):
