@@ -1,8 +1,8 @@
 """The CIFAR-10 milestone: train the Topic 17 network under a time budget.
 
-    python -m milestone                       # your katas (Topics 12-17), 10-minute budget
+    python -m milestone                       # your katas (Topics 12-17), ends within 10 minutes
     python -m milestone --impl solutions      # the reference solutions
-    python -m milestone --impl solutions --smoke   # ~1 minute on real data (what CI runs)
+    python -m milestone --impl solutions --smoke   # 90 s on real data (what CI runs)
     python -m milestone --resume --out runs/milestone-katas   # continue after Ctrl-C
 
 Writes OUT/metrics.json, OUT/checkpoint.npz and PNGs (curves, confusion matrix, first-layer

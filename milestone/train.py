@@ -433,7 +433,8 @@ def plan_run(cfg, instrumented, pipeline, whiten_w, x_train, y_train, mean, std,
     for i, widths in enumerate(candidates):
         net = Network(instrumented.layers, widths=widths)
         step, image = _calibrate(cfg, net, instrumented, pipeline, whiten_w, x_train, y_train,
-                                 mean, std, full=i == 0, interrupt=interrupt)
+                                 mean, std, full=i == 0, interrupt=interrupt,
+                                 careful=len(candidates) == 1 and cfg.budget >= 300)
         if translate and not translate_fits(image, test_images, deadline.left()):
             translate = False
             print("flip + translate TTA left out: its 6 passes would take more than a third of "
@@ -478,17 +479,16 @@ def plan_run(cfg, instrumented, pipeline, whiten_w, x_train, y_train, mean, std,
 
 
 def _calibrate(cfg, net, instrumented, pipeline, whiten_w, x_train, y_train, mean, std, full,
-               interrupt=None) -> tuple[float, float]:
+               interrupt=None, careful=False) -> tuple[float, float]:
     """(seconds per training step, seconds per image of an eval-mode forward pass) of net, from
     a few steps on a throwaway initialization (the run's generator is left untouched). full: the
-    first candidate's careful timing; a narrower candidate gets a quick one."""
+    first candidate's timing; a narrower candidate gets a quick one. careful: 5 + 5 timed steps
+    (3 + 3 planned 1.02 s/step for a run that took 0.97), for a long run of one candidate."""
     rng = np.random.default_rng(cfg.seed + 1)
     params, state = net.init(rng, whiten_w=whiten_w)
     velocity = {k: np.zeros_like(v) for k, v in params.items()}
     lrs, wds = hyperparameters(cfg, params)
-    # 3 + 3 timed steps planned 1.02 s/step for a run that took 0.97; 5 + 5 when the budget
-    # is long enough to pay for them
-    warmup, timed = (2, 5 if cfg.budget >= 300 else 3) if full else (1, 2)
+    warmup, timed = (2, 5 if careful else 3) if full else (1, 2)
     times = {False: [], True: []}   # step seconds with the whitening bias training / frozen
     for i in range(warmup + 2 * timed):
         frozen = i >= warmup + timed
