@@ -245,7 +245,8 @@ def expect_strided_dx_gaps(kata, forward: str, backward: str) -> None:
     if np.any(dx[0, 0][~read] != 0):
         fail(f"{backward} ignores the stride: with a 1x1 kernel and stride 2, only the even rows "
              f"and columns of x are read, yet your dx has gradient elsewhere:\n{dx[0, 0]}\n"
-             "In backward, window (i, j) starts at (i * stride, j * stride), as in forward.")
+             "In backward, window (i, j) starts at (i * stride, j * stride), the same windows the "
+             "forward reads (if your forward computes its windows the same way, check it too).")
     want = np.zeros_like(x)
     want[0, 0][read] = 1.0
     expect_close(dx, want, f"{backward}(1x1 kernel, stride=2): dx",

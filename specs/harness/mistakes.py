@@ -299,8 +299,10 @@ def _agrees_beyond(mistake: Mistake, record: records.CallRecord) -> bool:
         if _spent[0] > BUDGET:
             break
         mine, theirs = replay(learner, call), replay(known, call)
-        if mine is None or theirs is None:
-            continue
+        if theirs is None:
+            continue  # the mistake cannot run this call: it tells nothing
+        if mine is None:
+            return False  # the learner's code raises where the mistake's runs: not the same code
         if set(mine.outputs) != set(theirs.outputs) or any(
                 not close(theirs.outputs[path], value, _loose(value))
                 for path, value in mine.outputs.items()):

@@ -144,6 +144,26 @@ def _meaning(parameter: str, old: Any, new: Any, why: str, backward: bool) -> st
     return f"`{parameter}` is misread"
 
 
+def _only_this_output(record, path, parameter: str, old: Any) -> str:
+    """For a misreading that gives this output but not the call's others."""
+    what = label(record, path)
+    return (f"only {what} is computed as with that setting, while your other outputs are as "
+            f"{parameter}={_describe(old)} gives: the {what} part of your {parameter}={_describe(old)} "
+            f"case uses the other setting's formula (e.g. the batch's statistics in eval mode)")
+
+
+def _coinciding(call, parameter: str, value: Any, why: str) -> str:
+    """' (also what its height value used for both gives)' when another misreading of the same
+    parameter gives the very same value."""
+    others = [other_why for name, other, other_why in substitutions(call)
+              if name == parameter and other_why != why and as_pair(other) is not None
+              and as_pair(other) == as_pair(value)]
+    words = {"default": "its default", "height for both": "its height value used for both",
+             "width for both": "its width value used for both"}
+    named = [words[w] for w in others if w in words]
+    return f" (which is also {' and '.join(named)})" if named else ""
+
+
 def _gives_every_output(record, replayed, tol: float) -> bool:
     mine = records.outputs(record, record.result, record.live_args, record.live_kwargs)
     return set(mine) == set(replayed.outputs) and all(
@@ -195,6 +215,9 @@ def substituted_argument(record, path, got, expected_rtol: float, shape_only: bo
             continue
         old = arguments[parameter] if "+" not in parameter else None
         backward = record.forward is not None
+        partly = "" if shape_only or every_output or _gives_every_output(record, replayed, tol) \
+            else _only_this_output(record, path, parameter, old)
+        also = _coinciding(setting, parameter, value, why)
         what = label(record, path)
         call = f"{record.forward.name} + {record.name}" if backward else record.name
         unpassed = "+" not in parameter and _not_passed(setting, parameter)
@@ -207,8 +230,8 @@ def substituted_argument(record, path, got, expected_rtol: float, shape_only: bo
         else:
             change = f"{parameter}={_describe(value)} instead of {parameter}={_describe(old)}"
         verb = "has the shape that" if shape_only else "is exactly what"
-        return (f"Your {what} {verb} a correct {call} gives with {change}: "
-                f"{_meaning(parameter, old, value, why, backward)}.")
+        meaning = _meaning(parameter, old, value, why, backward) if not partly else partly
+        return (f"Your {what} {verb} a correct {call} gives with {change}{also}: {meaning}.")
     return None
 
 
@@ -323,6 +346,8 @@ def shape_slips(record, path, got_shape, expected_shape) -> list[str]:
 def _input_shape_slips(record, arguments, got_shape, expected_shape) -> list[str]:
     """A result that must have an input's shape (a gradient, col2im's x_shape): the padding
     left on or cut twice, or an empty [p:-p] when p is 0."""
+    if record.forward is None and "x_shape" not in arguments:
+        return []  # a forward whose output size happens to equal its input's (3x3, padding 1)
     shapes = [tuple(v.shape) for v in arguments.values() if isinstance(v, np.ndarray)]
     if isinstance(arguments.get("x_shape"), (tuple, list)):
         shapes.append(tuple(arguments["x_shape"]))
@@ -383,9 +408,14 @@ def output_size_text(arguments: dict[str, Any]) -> str:
     size, kernel, stride, padding, dilation = geometry
     out = [(n + 2 * p - d * (k - 1) - 1) // s + 1
            for n, k, s, p, d in zip(size, kernel, stride, padding, dilation)]
+    if "dilation" in arguments:
+        formula = (f"(H + 2*ph - dh*(KH-1) - 1) // sh + 1 = ({size[0]} + 2*{padding[0]} - "
+                   f"{dilation[0]}*({kernel[0]}-1) - 1) // {stride[0]} + 1")
+    else:
+        formula = (f"(H + 2*ph - KH) // sh + 1 = ({size[0]} + 2*{padding[0]} - {kernel[0]}) "
+                   f"// {stride[0]} + 1")
     return (f"With these arguments the output size is Hout = {out[0]}, Wout = {out[1]} "
-            f"((H + 2*ph - dh*(KH-1) - 1) // sh + 1 = ({size[0]} + 2*{padding[0]} - "
-            f"{dilation[0]}*({kernel[0]}-1) - 1) // {stride[0]} + 1, and likewise for W).")
+            f"({formula}, and likewise for W).")
 
 
 def formula_for(got: Any) -> str:

@@ -173,6 +173,19 @@ def other_calls(record: records.CallRecord, most: int = 3) -> list[records.CallR
         return []
     arguments = bound[1]
     found = [transposed(arguments)]
+    found += [uneven(arguments)] if uneven(arguments) else []
     found += [apply(arguments, parameter, value) for parameter, value, why in substitutions(setting)
               if why in ("swapped", "default", "flipped")]
     return [with_arguments(record, changed) for changed in found[:most]]
+
+
+def uneven(arguments: dict[str, Any]) -> dict[str, Any] | None:
+    """The call with each square (h, w) setting made uneven, (s, s) -> (s, s + 1), so that
+    code mixing up the two values can be told from code ignoring the setting."""
+    changed, any_changed = dict(arguments), False
+    for name, value in arguments.items():
+        pair = as_pair(value)
+        if pair is not None and pair[0] == pair[1] and name.startswith(("stride", "padding")):
+            changed[name] = (pair[0], pair[1] + 1)
+            any_changed = True
+    return changed if any_changed else None
