@@ -182,7 +182,8 @@ class Kata:
                  f"of 0), or a loop over far more positions than the output has.")
         except Exception as err:
             reasons = "".join(f"\n  {sentence}" for sentence in
-                              _reasoning(err, fn, args, kwargs) + self._reference_verdict(name, args, kwargs))
+                              _forward_first(args, kwargs) + _reasoning(err, fn, args, kwargs)
+                              + self._reference_verdict(name, args, kwargs))
             fail(f"{name} raised {type(err).__name__}: {_one_line(err)}{_learner_line(err)}\n"
                  f"  The call: {describe_call(name, fn, args, kwargs)}{reasons}")
         raise AssertionError("unreachable")
@@ -217,19 +218,48 @@ def _reasoning(err: BaseException, fn, args: tuple, kwargs: dict) -> list[str]:
     found = RESHAPE.search(str(err))
     if found:
         size, shape = int(found.group(1)), [int(n) for n in found.group(2).split(",") if n.strip()]
-        for axis, wanted in enumerate(shape):
-            rest = int(np.prod(shape[:axis] + shape[axis + 1:]))
-            if rest and size % rest == 0 and size // rest != wanted:
-                said.append(f"The array has {size} elements: it would fit with {size // rest} "
-                            f"instead of {wanted} at axis {axis} of that shape, so the size you "
-                            f"computed for that axis differs from the array's.")
-                break
+        fits = [(axis, size // rest) for axis, rest in
+                ((axis, int(np.prod(shape[:axis] + shape[axis + 1:]))) for axis in range(len(shape)))
+                if rest and size % rest == 0 and size // rest != shape[axis]]
+        needed = int(np.prod(shape))
+        if len(fits) == 1:
+            axis, size_there = fits[0]
+            said.append(f"The array has {size} elements, the shape asks for {needed}: it would fit "
+                        f"with {size_there} instead of {shape[axis]} at axis {axis}, so one of the "
+                        f"sizes you computed differs from the array's.")
+        else:
+            said.append(f"The array has {size} elements, the shape asks for {needed}: the sizes "
+                        f"you computed (an output size, a kernel size) differ from the array's.")
     try:
         from .relations import output_size_text
         text = output_size_text(_bind_arguments(fn, args, kwargs))
     except Exception:
         text = ""
     return said + ([text] if text else [])
+
+
+def _forward_first(args: tuple, kwargs: dict) -> list[str]:
+    """For a backward that raised: its forward's `out` against the reference's, when they
+    differ (the spec builds dout in the expected shape, so a wrong forward breaks the backward)."""
+    forward = records.forward_of(args, kwargs)
+    if forward is None:
+        return []
+    try:
+        replayed = mistakes.replay(reference_module(forward.topic, forward.module), forward)
+        mine = forward.result[0] if isinstance(forward.result, tuple) else None
+        theirs = replayed.outputs.get(("result", 0)) if replayed is not None else None
+    except Exception:
+        return []
+    if mine is None or theirs is None:
+        return []
+    if np.shape(mine) != np.shape(theirs):
+        return [f"Fix {forward.name} first: for the same inputs it returned out of shape "
+                f"{np.shape(mine)} where {np.shape(theirs)} is expected, and this backward was "
+                f"given a dout of the expected shape."]
+    if not mistakes.close(mine, theirs, 1e-6 if np.asarray(mine).dtype == np.float64 else 1e-4):
+        return [f"Fix {forward.name} first: for the same inputs its out differs from the "
+                f"reference's; this backward may well be right."]
+    return []
 
 
 def _value_text(value: Any, depth: int = 0) -> str:

@@ -121,6 +121,11 @@ def takes_a_cache(args: tuple, kwargs: dict) -> bool:
     return _forward_of(args, kwargs) is not None
 
 
+def forward_of(args: tuple, kwargs: dict) -> CallRecord | None:
+    """The recorded forward whose cache a call is given (None for a forward itself)."""
+    return _forward_of(args, kwargs)
+
+
 def recent(spec: str | None = None) -> list[CallRecord]:
     """This spec's records, most recent first."""
     spec = current_spec() if spec is None else spec

@@ -230,7 +230,7 @@ def substituted_argument(record, path, got, expected_rtol: float, shape_only: bo
         else:
             change = f"{parameter}={_describe(value)} instead of {parameter}={_describe(old)}"
         verb = "has the shape that" if shape_only else "is exactly what"
-        meaning = _meaning(parameter, old, value, why, backward) if not partly else partly
+        meaning = partly or _meaning(parameter, old, value, why, backward)
         return (f"Your {what} {verb} a correct {call} gives with {change}{also}: {meaning}.")
     return None
 
