@@ -132,3 +132,24 @@ def test_a_broken_diagnosis_never_hides_the_failure(monkeypatch):
         expect_close(np.ones(3) * 2, np.ones(3), "out")
     with pytest.raises(Failed, match=r"^out has shape \(3,\), expected \(2,\)\.$"):
         expect_shape(np.ones(3), (2,), "out")
+
+
+def test_expect_dtype_says_keep_the_inputs_only_when_the_input_had_it(monkeypatch):
+    """A function whose brief fixes the output dtype (float64 in, float32 out) is told that
+    dtype, not "keep the input's"."""
+    from specs.harness import Kata, impl
+    monkeypatch.setenv(impl.ENV_VAR, "solutions")
+    pool = Kata("topic13_pooling_strides", "pooling")
+    out, _ = pool.forward("avgpool2d_forward", np.ones((1, 1, 2, 2)), 2)
+    with pytest.raises(Failed) as failure:
+        expect_dtype(out, np.float32, "out")
+    assert str(failure.value).startswith(
+        "out is float64; it must be float32, whatever the input's dtype (the brief's rule for this "
+        "function): convert on the way out, e.g. out.astype(np.float32), or compute in float32")
+    out32, _ = pool.forward("avgpool2d_forward", np.ones((1, 1, 2, 2), np.float32), 2)
+    with pytest.raises(Failed, match="out is float64 but the inputs were float32"):
+        expect_dtype(out32.astype(np.float64), np.float32, "out")  # as a learner's promoted out
+    params, _ = Kata("topic14_resnet_skip_connections", "residual").call(
+        "init_residual_block", 1, 1, 1, np.random.default_rng(0))  # no array among its inputs
+    with pytest.raises(Failed, match="but the inputs were float32"):
+        expect_dtype(params["conv1_w"], np.float32, "conv1_w")

@@ -1,5 +1,6 @@
 """The guard around a learner's call (specs/harness/kata.py) and the implementation switch."""
 
+import re
 import sys
 import threading
 import time
@@ -283,3 +284,65 @@ def calls_numpy(x):
     text = _message(kata.call, "calls_numpy", np.zeros(2))
     assert "np.reshape(x, (3,)), which failed inside" in text
     _forget_fake_modules()
+
+
+def test_an_in_place_change_says_what_it_did():
+    assert kata_module._changes(np.zeros((2, 3)), np.zeros(6)) == (
+        " (its shape went from (2, 3) to (6,): assigning to .shape, or resize, reshapes the caller's "
+        "array itself; use .reshape(...), which returns a new view)")
+    assert kata_module._changes(np.array([np.nan, 1.0, 2.0]), np.array([np.nan, 1.0, 5.0])) == \
+        " (1 of 3 elements changed)"  # NaN where NaN was is no change
+    assert kata_module._changes(np.zeros(2), [0, 0]) == ""
+
+
+def test_an_in_place_reshape_is_named(kata, tmp_path):
+    flattens = "\ndef flattens(x):\n    x.shape = (-1,)\n    return x\n"
+    (tmp_path / TOPIC / "fake.py").write_text(FAKE + flattens)
+    _forget_fake_modules()
+    assert _message(kata.call, "flattens", np.zeros((2, 3))).startswith(
+        "flattens modified its input `x` in place (its shape went from (2, 3) to (6,)")
+    _forget_fake_modules()
+
+
+def test_describe_call_shows_shapes_not_values():
+    def f(x, params, pair, rng, text, stride=1):
+        pass
+
+    params = {f"w{i}": np.zeros((i, 2)) for i in range(10)}
+    arrays = tuple(np.zeros(i) for i in range(8))
+    assert kata_module.describe_call("f", f, (np.zeros((2, 3), np.float32), params, arrays,
+                                             np.random.default_rng(0), "x" * 50), {"stride": (2, 1)}) == (
+        "f(x=float32 array (2, 3), params={'w0': float64 array (0, 2), 'w1': float64 array (1, 2), "
+        "'w2': float64 array (2, 2), 'w3': float64 array (3, 2), 'w4': float64 array (4, 2), "
+        "'w5': float64 array (5, 2), 'w6': float64 array (6, 2), 'w7': float64 array (7, 2), ...}, "
+        "pair=(float64 array (0,), float64 array (1,), float64 array (2,), float64 array (3,), "
+        "float64 array (4,), float64 array (5,), ...), rng=a np.random.Generator, text=a str, "
+        "stride=(2, 1))")
+
+
+def test_nan_with_inputs_past_exps_overflow_names_the_missing_shift():
+    logits = np.array([[1000.0, 0.0]])
+    text = _message(check_finite, np.array([np.nan, 1.0]), "loss", (logits, 3), {"labels": np.array([0])})
+    # exp overflows past log(max): 709.78 in float64, 88.72 in float32
+    assert re.match(r"loss contains NaN or inf \(1 of 2 elements, first at index \(0,\)\)\. The inputs "
+                    r"here reach 1000 in magnitude, and exp overflows to inf past 7(09|10) in this "
+                    r"dtype \(inf / inf is NaN\): subtract each row's maximum before exp", text)
+    text = _message(check_finite, np.array([np.inf], np.float32), "loss", (),
+                    {"logits": np.array([100.0], np.float32)})
+    assert re.search(r"reach 100 in magnitude, and exp overflows to inf past 8[89] in this dtype", text)
+    for small in ((np.array([700.0]),), (np.array([1000]),), ()):
+        text = _message(check_finite, np.array([np.nan]), "loss", small)
+        assert "exp overflows" not in text and "Usual causes: an array made with np.empty" in text
+
+
+def test_an_unrecorded_call_is_still_guarded(kata, monkeypatch):
+    """Inputs too large to keep a copy of: no record, no known mistake, the same message."""
+    limit = kata_module.records.MAX_SNAPSHOT_BYTES
+    monkeypatch.setattr(kata_module.records, "MAX_SNAPSHOT_BYTES", 0)
+    text = _message(kata.call, "in_place", np.zeros(2))
+    assert text.startswith("in_place modified its input `x` in place (2 of 2 elements changed). Inputs "
+                           "must stay as they were")
+    monkeypatch.setattr(kata_module.records, "MAX_SNAPSHOT_BYTES", limit)
+    monkeypatch.setattr(kata_module.mistakes, "name_in_place_mistake", lambda *args: 1 / 0)
+    assert _message(kata.call, "in_place", np.zeros(2)).startswith(
+        "in_place modified its input `x` in place (2 of 2 elements changed). Inputs must stay")
