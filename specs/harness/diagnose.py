@@ -488,6 +488,18 @@ def _text_map(bad: np.ndarray) -> list[str]:
 def shape_advice(got: tuple[int, ...], expected: tuple[int, ...]) -> list[str]:
     """Sentences about how a wrong shape differs from the expected one."""
     got, expected = tuple(got), tuple(expected)
+    if len(got) == len(expected) + 1:
+        extra = [i for i in range(len(got)) if got[:i] + got[i + 1:] == expected]
+        if extra:
+            return [f"It has an extra axis {extra[0]} (of size {got[extra[0]]}) and is otherwise "
+                    f"the expected shape: sum (or average) over that axis too, as the brief's "
+                    f"formula does, or drop a keepdims."]
+    if len(got) + 1 == len(expected):
+        missing = [i for i in range(len(expected)) if expected[:i] + expected[i + 1:] == got]
+        if missing:
+            return [f"Axis {missing[0]} (of size {expected[missing[0]]}) is missing and the rest "
+                    f"is the expected shape: a sum or an index over that axis that should not "
+                    f"be there, or a squeeze (keepdims=True keeps it)."]
     if len(got) != len(expected):
         return [f"It has {len(got)} axes where {len(expected)} are expected: an axis is missing "
                 f"or extra (a sum without keepdims, a reshape, a squeeze?)."]

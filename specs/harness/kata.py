@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from . import mistakes, records
+from . import mistakes, records, relations
 from .failure import fail
 from .impl import REPO_ROOT, brief_path, current_impl, import_topic_module, reference_module
 from .ownership import expect_owned_gradients
@@ -69,9 +69,27 @@ class Kata:
         or inside a returned tuple/list/dict) is finite.
         """
         result = self._call_unchanged(name, args, kwargs, time_limit)
+        if isinstance(result, np.ndarray) and name.endswith("_backward"):
+            self._expect_arity(name, result)
         for label, value in _arrays_in(result, name):
             check_finite(value, label, args, kwargs)
         return result
+
+    def _expect_arity(self, name: str, result: np.ndarray) -> None:
+        """A backward that returns one array where the contract has several gradients is told
+        so before anything unpacks that array along its first axis."""
+        spec = records.current_spec()
+        record = next((r for r in records.recent(spec) if r.name == name and r.result is result), None)
+        if record is None or record.forward is None:
+            return
+        replayed = mistakes.replay(reference_module(self.topic, self.module_name), record)
+        if replayed is None:
+            return
+        count = sum(1 for path in replayed.outputs if path[0] == "result" and len(path) == 2)
+        if count > 1:
+            names = ", ".join(relations.label(record, ("result", i)) for i in range(count))
+            fail(f"{name} returned one array; the contract has it return {count}: ({names}), the "
+                 f"gradients of the forward's inputs in the forward's order, as a tuple.")
 
     def forward(self, name: str, *args: Any, time_limit: float = DEFAULT_TIME_LIMIT,
                 **kwargs: Any) -> tuple[np.ndarray, Any]:

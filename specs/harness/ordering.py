@@ -3,12 +3,14 @@
 Specs run in their files' order; only the report is reordered, so nothing costs extra time.
 Each failing spec gets a rank (lower is shown first), stored in its report's user_properties as
 `kata_rank` (the kata command's report plugin reads it too):
-0. the message names a known mistake (mistakes.py);
+0. the message names its cause: a known mistake (mistakes.py) or a relation (relations.py);
 1. a rule spec (`rules` marker): it states the rule that is broken;
 2. other specific specs (no kind marker);
 3. golden PyTorch cases (`fixture`); 4. finite differences (`gradient`); 5. the shape grid;
-6. a backward whose forward is wrong ("fix <forward> first": the forward's own failure says more);
-7. a function not implemented yet.
+6. integration specs (the whole pipeline at once, test_milestone.py): a unit spec of the function
+at fault says more;
+7. a backward whose forward is wrong ("fix <forward> first": the forward's own failure says more);
+8. a function not implemented yet.
 Within a rank, the run's order is kept.
 """
 
@@ -19,7 +21,8 @@ import pytest
 from . import mistakes
 
 RANK_KEY = "kata_rank"
-NAMED, RULE, SPECIFIC, FIXTURE, GRADIENT, SHAPE, FORWARD_FIRST, BLANK = range(8)
+NAMED, RULE, SPECIFIC, FIXTURE, GRADIENT, SHAPE, INTEGRATION, FORWARD_FIRST, BLANK = range(9)
+INTEGRATION_FILES = ("test_milestone",)  # specs that run the whole pipeline
 KIND_RANKS = (("rules", RULE), ("fixture", FIXTURE), ("gradient", GRADIENT), ("shape", SHAPE))
 
 
@@ -32,6 +35,9 @@ def rank(item: pytest.Item, message: str) -> int:
     if verdict == "forward-first":
         return FORWARD_FIRST
     marked = {mark.name for mark in item.iter_markers()}
+    path = getattr(item, "path", None)
+    if path is not None and path.stem in INTEGRATION_FILES and not marked & {"rules"}:
+        return INTEGRATION  # many functions at once: a unit spec names the cause better
     return next((value for kind, value in KIND_RANKS if kind in marked), SPECIFIC)
 
 

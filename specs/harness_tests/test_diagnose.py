@@ -216,7 +216,8 @@ def test_border_width_needs_an_interior():
 
 
 @pytest.mark.parametrize("got, expected, words", [
-    ((2, 3), (2, 3, 1), "2 axes where 3 are expected"),
+    ((2, 3), (2, 3, 1), "Axis 2 (of size 1) is missing"),
+    ((2, 3), (2, 3, 1, 4), "2 axes where 4 are expected"),
     ((1, 2, 5, 4), (1, 2, 4, 5), "Height and width are swapped"),
     ((2, 1, 4, 4), (1, 2, 4, 4), "axes are permuted"),
     ((1, 2, 10, 8), (1, 2, 8, 8), "2 larger in the spatial axes"),
