@@ -330,11 +330,11 @@ def _overflow_text(args: tuple, kwargs: dict) -> str:
     if not inputs:
         return ""
     largest = max(float(np.max(np.abs(v))) for v in inputs)
-    limit = min(float(np.log(np.finfo(v.dtype).max)) for v in inputs)
+    limit = min(int(np.log(np.finfo(v.dtype).max)) for v in inputs)  # 709, 88
     if largest <= limit:
         return ""
     return (f" The inputs here reach {largest:.4g} in magnitude, and exp overflows to inf past "
-            f"{limit:.0f} in this dtype (inf / inf is NaN): subtract each row's maximum before "
+            f"{limit} in this dtype (inf / inf is NaN): subtract each row's maximum before "
             f"exp (exp(z - max) is at most 1 and gives the same softmax), or work with the "
             f"log-sum-exp.")
 
