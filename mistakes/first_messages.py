@@ -29,7 +29,8 @@ HEADER = re.compile(r"^_{3,} (.+?) _{3,}$")
 
 
 def mutants_of(root: Path, topics: list[str]) -> list[Path]:
-    folders = [root / "mistakes" / t for t in topics] if topics else sorted((root / "mistakes").glob("topic*"))
+    catalogue = root / "mistakes"
+    folders = [catalogue / t for t in topics] if topics else sorted(catalogue.glob("topic*"))
     return [p for f in folders for p in sorted(f.glob("*.py")) if p.name != "__init__.py"]
 
 
