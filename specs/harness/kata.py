@@ -138,7 +138,9 @@ class Kata:
                      + _known_in_place_mistake(record, list(bound).index(arg), arg, len(args),
                                                bound[arg])
                      + " Inputs must stay as they were: work on a copy (e.g. np.pad returns a new "
-                       "array; `x += ...` changes the caller's x, `x = x + ...` does not)."
+                       "array; `x += ...` changes the caller's x, `x = x + ...` does not; "
+                       "np.asarray(x, dtype) and x.astype(dtype, copy=False) return x itself when "
+                       "it already has that dtype)."
                      + (f" If {name} hands `{arg}` to another of your functions (a ReLU's or a "
                         f"norm's backward), that one may be what writes into it: each must leave "
                         f"its inputs alone." if "block" in name or "step" in name else ""))
@@ -325,6 +327,13 @@ def check_finite(value: np.ndarray, label: str, args: tuple = (), kwargs: dict |
 
 def _overflow_text(args: tuple, kwargs: dict) -> str:
     """' The inputs reach 1000, and exp overflows past 709 ...' when they do."""
+    integers = [v for v in (*args, *kwargs.values()) if isinstance(v, np.ndarray)
+                and np.issubdtype(v.dtype, np.integer) and v.dtype.itemsize <= 2 and v.size]
+    if integers:
+        kind = integers[0].dtype
+        return (f" An input is {kind} (pixels, say): arithmetic in {kind} wraps around silently (in uint8, "
+                f"200 * 200 is 64 and 3 - 5 is 254), so a variance or a square can come out "
+                f"wrong or 0 before any division. Convert to float first (x.astype(np.float32)).")
     inputs = [v for v in (*args, *kwargs.values()) if isinstance(v, np.ndarray)
               and np.issubdtype(v.dtype, np.floating) and v.size]
     if not inputs:
