@@ -27,7 +27,16 @@ from typing import Any
 import numpy as np
 
 from . import mistakes, records
-from .variants import apply, as_pair, bound_arguments, setting_call, substitutions, with_arguments
+from .impl import import_topic_module
+from .variants import (
+    apply,
+    as_pair,
+    bound_arguments,
+    geometry_calls,
+    setting_call,
+    substitutions,
+    with_arguments,
+)
 
 BUDGET = 3.0  # seconds of reference re-runs per test session for these hypotheses
 _spent = [0.0]
@@ -63,7 +72,9 @@ def label(record: records.CallRecord, path: tuple) -> str:
         if len(path) == 2 and isinstance(path[1], int) and names and path[1] < len(names):
             return names[path[1]]
         if len(path) == 1:
-            return names[0] if names and len(names) == 1 else "the result"
+            return names[0] if names and len(names) == 1 else "result"
+        if len(path) == 2 and isinstance(path[1], int):
+            return f"output {path[1]}"
         if len(path) == 2 and isinstance(path[1], str):
             return path[1]  # a returned dict's key: conv2d_cost's 'params'
         if len(path) == 3 and isinstance(path[2], str):
@@ -144,6 +155,44 @@ def _meaning(parameter: str, old: Any, new: Any, why: str, backward: bool) -> st
     return f"`{parameter}` is misread"
 
 
+def _all_finite(value: Any) -> bool:
+    try:
+        return bool(np.all(np.isfinite(np.asarray(value, dtype=np.float64))))
+    except (TypeError, ValueError):
+        return True
+
+
+def _holds_elsewhere(record, path, parameter: str, why: str, tol: float, shape_only: bool) -> bool:
+    """The same misreading explains the learner's code on other calls too (variants.other_calls:
+    the call transposed, its square settings made uneven): the learner's output there is the
+    reference's with that parameter misread the same way. A formula that agrees by chance on one
+    input (27 = (56 + 2 - 3) // 2 = (56 - 3) // 2 + 1) does not survive this."""
+    try:
+        learner = import_topic_module(record.topic, record.module)
+    except Exception:
+        return True
+    for other in geometry_calls(record):
+        setting = setting_call(other)
+        bound = bound_arguments(setting)
+        if bound is None:
+            continue
+        misread = next((value for name, value, reason in substitutions(setting)
+                        if name == parameter and reason == why), _NO_VALUE)
+        if misread is _NO_VALUE:
+            continue
+        mine = mistakes.replay(learner, other)
+        theirs = _replay(other, apply(bound[1], parameter, misread))
+        if mine is None or theirs is None or path not in mine.outputs or path not in theirs.outputs:
+            continue
+        a, b = mine.outputs[path], theirs.outputs[path]
+        if np.shape(a) != np.shape(b) or (not shape_only and not _close(a, b, tol)):
+            return False
+    return True
+
+
+_NO_VALUE = object()
+
+
 def _only_this_output(record, path, parameter: str, old: Any) -> str:
     """For a misreading that gives this output but not the call's others."""
     what = label(record, path)
@@ -203,7 +252,8 @@ def substituted_argument(record, path, got, expected_rtol: float, shape_only: bo
     def matches(value) -> bool:
         if shape_only:
             return np.shape(value) == np.shape(got) and np.shape(value) != np.shape(correct.outputs[path])
-        return _close(value, got, tol) and not _close(value, correct.outputs[path], tol)
+        return _all_finite(value) and _close(value, got, tol) and \
+            not _close(value, correct.outputs[path], tol)
 
     for parameter, value, why in substitutions(setting):
         replayed = _replay(record, apply(arguments, parameter, value))
@@ -213,6 +263,8 @@ def substituted_argument(record, path, got, expected_rtol: float, shape_only: bo
             continue
         if every_output and not _gives_every_output(record, replayed, tol):
             continue
+        if not _holds_elsewhere(record, path, parameter, why, tol, shape_only):
+            continue  # a coincidence of these inputs: on other calls it does not explain the code
         old = arguments[parameter] if "+" not in parameter else None
         backward = record.forward is not None
         partly = "" if shape_only or every_output or _gives_every_output(record, replayed, tol) \
@@ -496,9 +548,9 @@ def ruled_out_text(record: records.CallRecord) -> str:
     if _spent[0] > BUDGET:
         return ""
     listed = "; ".join(f"{name} ({', '.join(ways)})" for name, ways in tried.items())
-    return (f"Ruled out by re-running the reference on these inputs: another output of the call "
-            f"in this one's place, and each of these misreadings of the arguments: {listed}. "
-            f"So the difference is in how the values are computed, not in which settings are read.")
+    return (f"Re-running the reference on these inputs rules out another output of the call in "
+            f"this one's place, and any one of these misreadings applied throughout the call: "
+            f"{listed}. A setting may still be misread in one place only (one axis, one step).")
 
 
 def explain_recent_call() -> list[str]:

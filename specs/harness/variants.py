@@ -48,9 +48,22 @@ def split_like(call: records.CallRecord, arguments: dict[str, Any]) -> dict[str,
     """args/kwargs for `arguments` passed as `call` passed its own (so output paths agree)."""
     names = list(arguments)
     positional = len(call.args)
+    bound = bound_arguments(call)
+    defaults = bound[1] if bound is not None else {}
+    # A setting the call left to the function's default stays unpassed (the learner's own
+    # default then applies, as in the spec), unless it is the one being changed.
     return {"args": tuple(arguments[n] for n in names[:positional]),
-            "kwargs": {n: arguments[n] for n in names[positional:]}}
+            "kwargs": {n: arguments[n] for n in names[positional:]
+                       if n in call.kwargs or n not in defaults or not _same(arguments[n], defaults[n])}}
 
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return a is b
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except Exception:
+        return False
 
 
 def substitutions(call: records.CallRecord) -> list[tuple[str, Any, str]]:
@@ -177,6 +190,16 @@ def other_calls(record: records.CallRecord, most: int = 3) -> list[records.CallR
     found += [apply(arguments, parameter, value) for parameter, value, why in substitutions(setting)
               if why in ("swapped", "default", "flipped")]
     return [with_arguments(record, changed) for changed in found[:most]]
+
+
+def geometry_calls(record: records.CallRecord) -> list[records.CallRecord]:
+    """The call transposed, and with its square settings made uneven: the same misreading,
+    applied to these, must still give the learner's result (relations.py)."""
+    bound = bound_arguments(setting_call(record))
+    if bound is None:
+        return []
+    changed = [transposed(bound[1]), uneven(bound[1])]
+    return [with_arguments(record, arguments) for arguments in changed if arguments is not None]
 
 
 def uneven(arguments: dict[str, Any]) -> dict[str, Any] | None:
