@@ -228,6 +228,34 @@ def describe_call(name: str, fn, args: tuple, kwargs: dict) -> str:
     return f"{name}(" + ", ".join(f"{arg}={_value_text(value)}" for arg, value in bound.items()) + ")"
 
 
+BROADCAST = re.compile(r"could not be broadcast together with (?:remapped )?shapes? ((?:\([\d, ]*\)\s*)+)")
+
+
+def _broadcast_reasoning(text: str) -> list[str]:
+    """For NumPy's 'could not be broadcast together with shapes A B': which axes disagree, and
+    a 1-D vector meeting a 4-D array on its last axis (a per-channel vector not reshaped)."""
+    found = BROADCAST.search(text)
+    if not found:
+        return []
+    shapes = [tuple(int(n) for n in group.split(",") if n.strip())
+              for group in re.findall(r"\(([\d, ]*)\)", found.group(1))]
+    if len(shapes) < 2:
+        return []
+    a, b = shapes[0], shapes[1]
+    for vector, array in ((a, b), (b, a)):
+        if len(vector) == 1 and len(array) >= 3 and array[1] == vector[0] != array[-1]:
+            return [f"A ({vector[0]},) vector meets the {array} array on its LAST axis (NumPy lines "
+                    f"shapes up from the right), of size {array[-1]}. To act per channel it must be "
+                    f"(1, {vector[0]}, 1, 1): v.reshape(1, -1, 1, 1) or v[None, :, None, None]."]
+    if len(a) == len(b):
+        differ = [f"axis {i}: {x} against {y}" for i, (x, y) in enumerate(zip(a, b))
+                  if x != y and 1 not in (x, y)]
+        if differ:
+            return [f"The two arrays differ at {'; '.join(differ)}: one of them was cut or built "
+                    f"with another size there (a window slice's stop, an output size)."]
+    return []
+
+
 RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape \(([\d, ]+)\)")
 
 
@@ -250,6 +278,7 @@ def _reasoning(err: BaseException, fn, args: tuple, kwargs: dict) -> list[str]:
         else:
             said.append(f"The array has {size} elements, the shape asks for {needed}: the sizes "
                         f"you computed (an output size, a kernel size) differ from the array's.")
+    said += _broadcast_reasoning(str(err))
     try:
         from .relations import output_size_text
         text = output_size_text(_bind_arguments(fn, args, kwargs))
