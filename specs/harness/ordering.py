@@ -59,3 +59,36 @@ def pytest_sessionfinish(session):
     failed = reporter.stats.get("failed") if reporter is not None else None
     if failed:
         failed.sort(key=report_rank)  # stable: the run's order within a rank
+
+
+# ---- integration specs last, and only once the unit specs pass ----------------------------------
+
+_FAILED_UNITS: list[str] = []
+
+
+def is_integration(item) -> bool:
+    path = getattr(item, "path", None)
+    return path is not None and path.stem in INTEGRATION_FILES
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Whole-pipeline specs run after every unit spec (a stable sort: the order is otherwise
+    kept), so that they can wait for the unit specs (below)."""
+    items.sort(key=is_integration)
+
+
+def pytest_runtest_setup(item):
+    """While a unit spec of this run fails, a whole-pipeline spec would fail too, later, slower
+    and with less to say about where: it is skipped with the reason."""
+    if is_integration(item) and _FAILED_UNITS:
+        pytest.skip(f"waits until the unit specs pass ({len(_FAILED_UNITS)} failed, first "
+                    f"{_FAILED_UNITS[0].split('::')[-1]}): they name the function at fault, and "
+                    f"this whole-pipeline spec runs for tens of seconds")
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_logreport(report):
+    yield
+    if report.failed and report.when == "call" and "/test_" in report.nodeid.replace("\\", "/") \
+            and report.nodeid.split("::")[0].rsplit("/", 1)[-1][:-3] not in INTEGRATION_FILES:
+        _FAILED_UNITS.append(report.nodeid)

@@ -350,3 +350,32 @@ def test_of_mistakes_alike_the_one_named_after_the_called_function_comes_first()
     ordered = mistakes.most_specific_first(found, "layernorm2d_forward")
     assert [m.name for m in ordered] == ["layernorm_over_hw_only", "groups_swapped_with_group_size"]
     assert mistakes.most_specific_first(found, "sgd_step") == found  # no affinity: order kept
+
+
+def test_whole_pipeline_specs_run_last_and_wait_for_the_unit_specs(monkeypatch):
+    from pathlib import Path as _Path
+    from types import SimpleNamespace
+
+    unit = SimpleNamespace(path=_Path("specs/topic17_x/test_training.py"))
+    whole = SimpleNamespace(path=_Path("specs/topic17_x/test_milestone.py"))
+    items = [whole, unit]
+    ordering.pytest_collection_modifyitems(None, None, items)
+    assert items == [unit, whole]
+    monkeypatch.setattr(ordering, "_FAILED_UNITS", [])
+    ordering.pytest_runtest_setup(whole)  # nothing failed yet: it runs
+
+    def log(nodeid, failed=True):
+        hook = ordering.pytest_runtest_logreport(SimpleNamespace(failed=failed, when="call",
+                                                                 nodeid=nodeid))
+        next(hook)
+        with pytest.raises(StopIteration):
+            next(hook)
+
+    log("specs/topic17_x/test_milestone.py::test_run")  # an integration failure does not count
+    log("specs/topic17_x/test_training.py::test_ok", failed=False)
+    ordering.pytest_runtest_setup(whole)
+    log("specs/topic17_x/test_training.py::test_step")
+    with pytest.raises(pytest.skip.Exception, match="waits until the unit specs pass .1 failed, "
+                                                    "first test_step"):
+        ordering.pytest_runtest_setup(whole)
+    ordering.pytest_runtest_setup(unit)  # unit specs always run
