@@ -21,6 +21,7 @@ time budget; a hypothesis that raises is skipped.
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any
 
@@ -378,7 +379,7 @@ def shape_slips(record, path, got_shape, expected_shape) -> list[str]:
             return sentences
     geometry = _geometry(bound[1]) if bound is not None and record.forward is None else None
     if geometry is None or len(got_shape) < 4:
-        return sentences
+        return sentences or _size_origins(record, got_shape, expected_shape)
     for axis, name in ((2, "Hout"), (3, "Wout")):
         if got_shape[axis] == expected_shape[axis]:
             continue
@@ -393,6 +394,39 @@ def shape_slips(record, path, got_shape, expected_shape) -> list[str]:
                          f"{lead}: check the size formula (H + 2*ph - dh*(KH-1) - 1) // sh + 1 "
                          f"with the {direction} values.")
     return sentences
+
+
+def _size_origins(record, got_shape, expected_shape) -> list[str]:
+    """'Its 24 is dout's N*H*W (2*3*4), where 3 = dout's C is expected': which axes of the
+    call's arrays a wrong size is made of, i.e. which axes were kept or summed over."""
+    if len(got_shape) != len(expected_shape) or len(got_shape) > 2:
+        return []
+    sizes = []  # (label, size) of every axis of the call's arrays (a backward's and its forward's)
+    for call in (record, record.forward):
+        bound = bound_arguments(call) if call is not None else None
+        for name, value in (bound[1].items() if bound else ()):
+            if isinstance(value, np.ndarray) and value.ndim == 4:
+                sizes += [(f"{name}'s {axis}", n) for axis, n in zip(("N", "C", "H", "W"), value.shape)]
+    said = []
+    for axis, (g, e) in enumerate(zip(got_shape, expected_shape)):
+        if g == e:
+            continue
+        mine, theirs = _made_of(sizes, g), _made_of(sizes, e)
+        if mine and theirs and mine != theirs:
+            said.append(f"Along axis {axis} yours has {g} = {mine}, where {e} = {theirs} is expected: "
+                        f"the result keeps (or sums over) the wrong axes of the input.")
+    return said[:1]
+
+
+def _made_of(sizes: list[tuple[str, int]], target: int) -> str:
+    """'dout's N*H*W' when one array's axes multiply to `target` (fewest axes first)."""
+    for count in (1, 2, 3):
+        for owner in dict.fromkeys(label.split("'s ")[0] for label, _ in sizes):
+            own = [(label.split("'s ")[1], n) for label, n in sizes if label.startswith(owner + "'s ")]
+            for combo in itertools.combinations(own, count):
+                if int(np.prod([n for _, n in combo])) == target and target > 1:
+                    return f"{owner}'s {'*'.join(axis for axis, _ in combo)}"
+    return ""
 
 
 def _input_shape_slips(record, arguments, got_shape, expected_shape) -> list[str]:

@@ -41,7 +41,8 @@ def fresh_budgets(monkeypatch):
 
 def _learner(monkeypatch, tmp_path, topic, name, body):
     """A learner module of `topic` that star-imports the reference and overrides `body`'s functions."""
-    module = {T12: "im2col", T13: "pooling", T14: "residual", T15: "modern_conv", T16: "norms"}[topic]
+    module = {"topic11_conv2d_sliding_window": "conv2d", T12: "im2col", T13: "pooling", T14: "residual",
+              T15: "modern_conv", T16: "norms"}[topic]
     source = (f"import numpy as np\n"
               f"from solutions.{topic} import {module} as ref\n"
               f"from solutions.{topic}.{module} import *\n"
@@ -898,3 +899,18 @@ def test_a_mistake_is_not_named_when_the_learners_code_raises_where_it_runs(monk
     stride_ignored = next(m for m in mistakes.catalogue(T13, "pooling") if m.name == "stride_ignored")
     assert not mistakes._agrees_beyond(stride_ignored, records.locate(out)[0])  # transposed: it raises
     assert "Known mistake (stride_ignored)" not in _message(expect_shape, out, (1, 1, 5, 7), "out")
+
+
+def test_a_wrong_size_is_read_as_the_axes_it_is_made_of(monkeypatch, tmp_path):
+    """db summed over the filters instead of the positions keeps dout's N: 2 where C = 4."""
+    conv = _learner(monkeypatch, tmp_path, "topic11_conv2d_sliding_window", "rel_db_axes", (
+        "def conv2d_backward_naive(dout, cache):\n"
+        "    dx, dw, db = ref.conv2d_backward_naive(dout, cache)\n"
+        "    return dx, dw, dout.sum(axis=(1, 2, 3))\n"))
+    x, w, b = RNG.standard_normal((2, 3, 5, 5)), RNG.standard_normal((4, 3, 3, 3)), RNG.standard_normal(4)
+    out, cache = conv.forward("conv2d_forward_naive", x, w, b, stride=1, padding=1)
+    _, _, db = conv.backward("conv2d_backward_naive", np.ones_like(out), cache, grads=("dx", "dw", "db"))
+    text = _one_paragraph(_message(expect_shape, db, (4,), "db"))
+    assert "Along axis 0 yours has 2 = dout's N, where 4 = dout's C is expected" in text
+    assert relations._made_of([("x's N", 2), ("x's C", 3)], 6) == "x's N*C"
+    assert relations._made_of([("x's N", 2)], 7) == ""
