@@ -114,7 +114,8 @@ def expect_close(got: np.ndarray, expected: np.ndarray, what: str, rtol: float =
         lines += [_wrapped(sentence) for sentence in related if decisive]
     lines += _numbers(got, expected, bad, rtol)
     if match is None and not decisive:
-        lines += [_wrapped(sentence) for sentence in related]
+        if not note and not _header_names_cause(reference):
+            lines += [_wrapped(sentence) for sentence in related]
         if forward:
             lines.append(_wrapped(
                 f"Fix {forward} first: on these same inputs your {forward} returns another `out` "
