@@ -156,6 +156,22 @@ def _meaning(parameter: str, old: Any, new: Any, why: str, backward: bool) -> st
     return f"`{parameter}` is misread"
 
 
+def _rival(record, path, arguments, setting, found: str, matches, every_output, tol) -> str:
+    """' These inputs cannot tell it from nesterov=False ...' when a misreading of another
+    parameter gives the same value here (momentum = 0 and no Nesterov agree on a first step)."""
+    for parameter, value, why in substitutions(setting):
+        if parameter == found:
+            continue
+        replayed = _replay(record, apply(arguments, parameter, value))
+        if replayed is None or path not in replayed.outputs or not matches(replayed.outputs[path]):
+            continue
+        if every_output and not _gives_every_output(record, replayed, tol):
+            continue
+        return (f" These inputs cannot tell that from {parameter}={_describe(value)}, which "
+                f"gives the same: {_meaning(parameter, arguments.get(parameter), value, why, False)}.")
+    return ""
+
+
 def _all_finite(value: Any) -> bool:
     try:
         return bool(np.all(np.isfinite(np.asarray(value, dtype=np.float64))))
@@ -284,7 +300,8 @@ def substituted_argument(record, path, got, expected_rtol: float, shape_only: bo
             change = f"{parameter}={_describe(value)} instead of {parameter}={_describe(old)}"
         verb = "has the shape that" if shape_only else "is exactly what"
         meaning = partly or _meaning(parameter, old, value, why, backward)
-        return (f"Your {what} {verb} a correct {call} gives with {change}{also}: {meaning}.")
+        rival = _rival(record, path, arguments, setting, parameter, matches, every_output, tol)
+        return (f"Your {what} {verb} a correct {call} gives with {change}{also}: {meaning}.{rival}")
     return None
 
 

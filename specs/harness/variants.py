@@ -189,7 +189,15 @@ def other_calls(record: records.CallRecord, most: int = 3) -> list[records.CallR
     found += [uneven(arguments)] if uneven(arguments) else []
     found += [apply(arguments, parameter, value) for parameter, value, why in substitutions(setting)
               if why in ("swapped", "default", "flipped")]
-    return [with_arguments(record, changed) for changed in found[:most]]
+    calls = [with_arguments(record, changed) for changed in found[:most]]
+    if any(name not in setting.kwargs for name in list(arguments)[len(setting.args):]):
+        # every setting passed as the brief's default: a learner default of its own no longer
+        # applies (a default momentum of 0.9 is not the reversed-momentum formula)
+        explicit = replace(setting, args=tuple(arguments[n] for n in list(arguments)[:len(setting.args)]),
+                           kwargs={n: arguments[n] for n in list(arguments)[len(setting.args):]})
+        calls.append(replace(record, forward=explicit) if record.forward is not None
+                     else replace(explicit, result=record.result))
+    return calls
 
 
 def geometry_calls(record: records.CallRecord) -> list[records.CallRecord]:

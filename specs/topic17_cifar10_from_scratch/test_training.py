@@ -75,6 +75,13 @@ def test_cross_entropy_backward_leaves_its_cache_alone():
                       "the forward made it.")
 
 
+def _finite_once_shifted(logits, labels, smoothing) -> bool:
+    """Whether the learner's loss is finite for the same logits with each row's maximum taken
+    off first (the softmax and the loss are unchanged by that shift)."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return bool(np.isfinite(_forward_loss(shifted, labels, smoothing)[0]))
+
+
 @pytest.mark.rules
 def test_cross_entropy_float32_and_extreme_logits():
     logits = np.array([[1000.0, 0.0, -1000.0], [-50.0, 80.0, 3.0]], np.float32)
@@ -83,6 +90,11 @@ def test_cross_entropy_float32_and_extreme_logits():
         fail("softmax_cross_entropy_forward returned NaN for logits of +-1000: exp(1000) "
              "overflows to inf, and inf / inf is NaN. Subtract each row's maximum before "
              "exponentiating.")
+    if not np.isfinite(loss) and _finite_once_shifted(logits, np.array([0, 2]), 0.1):
+        fail(f"softmax_cross_entropy_forward returned {loss} for logits of +-1000, and a finite "
+             f"loss once each row's maximum is subtracted from the logits before the call (the "
+             f"same softmax): exp(1000) overflows to inf in your code. Subtract each row's "
+             f"maximum inside, before exponentiating.")
     if not np.isfinite(loss):
         fail(f"softmax_cross_entropy_forward returned {loss} for logits of +-1000: a probability "
              f"underflowed to 0 and log(0) is -inf (subtracting the maximum keeps exp finite, but "
