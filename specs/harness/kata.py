@@ -280,8 +280,7 @@ def _reasoning(err: BaseException, fn, args: tuple, kwargs: dict) -> list[str]:
                         f"you computed (an output size, a kernel size) differ from the array's.")
     said += _broadcast_reasoning(str(err))
     try:
-        from .relations import output_size_text
-        text = output_size_text(_bind_arguments(fn, args, kwargs))
+        text = relations.output_size_text(_bind_arguments(fn, args, kwargs))
     except Exception:
         text = ""
     return said + ([text] if text else [])
