@@ -27,7 +27,6 @@ import argparse
 import ast
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -38,8 +37,10 @@ from pathlib import Path
 from queue import Queue
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from mistakes.first_messages import first_failure  # noqa: E402  (the same reading of pytest's report)
+
 TRIALS = ROOT / "trials"
-HEADER = re.compile(r"^_{3,} (.+?) _{3,}$")
 COPIED = ("katas", "solutions", "specs", "tools", "fixtures", "fastpath", "data", "milestone",
           "mistakes", "pyproject.toml", "tox.ini")
 
@@ -80,26 +81,6 @@ def make_workspace(repo: Path, trials: Path) -> Path:
     for green in trials.glob("topic*/green/*.py"):
         shutil.copy2(green, workspace / "katas" / green.parent.parent.name / green.name)
     return workspace
-
-
-def first_failure(stdout: str) -> tuple[str, str]:
-    """(spec name, message) of the first entry in pytest's FAILURES section."""
-    lines = stdout.splitlines()
-    start = next((i for i, line in enumerate(lines) if re.match(r"^=+ FAILURES =+$", line)), None)
-    if start is None:
-        return "", ""
-    name, body = "", []
-    for line in lines[start + 1:]:
-        header = HEADER.match(line)
-        if header and name:
-            break
-        if header:
-            name = header.group(1)
-            continue
-        if re.match(r"^=+ .* =+$", line):
-            break
-        body.append(line)
-    return name, "\n".join(body).strip()
 
 
 def run_one(workspace: Path, trials: Path, kind: str, path: Path) -> dict:

@@ -33,35 +33,22 @@ def fail(message: str, name_mistake: bool = True) -> None:
 
 
 def _with_known_mistake(message: str) -> str:
-    """The message with a known mistake named after its first line, when one reproduces what the
-    spec's recent calls returned (mistakes.py); else the message as it is."""
+    """The message with the cause of the spec's recent calls named after its first line: a known
+    mistake that reproduces them (mistakes.py), else a misread argument or an exchanged output
+    (relations.py); the message as it is when neither is found."""
     try:
         match = mistakes.name_from_recent_calls()
+        sentences = match.sentences() if match is not None else relations.explain_recent_call()
     except Exception:
         return message
-    if match is None:
-        return _with_relation(message)
-    first, _, rest = message.partition("\n")
-    if first.rstrip().endswith(":"):  # the first line introduces what follows it: keep them together
-        return f"{message}\n" + "\n".join(textwrap.fill(sentence, 100, initial_indent="  ",
-                                                       subsequent_indent="  ")
-                                         for sentence in match.sentences())
+    return _after_first_line(message, sentences) if sentences else message
+
+
+def _after_first_line(message: str, sentences: list[str]) -> str:
+    """`sentences`, wrapped, after the message's first line (or after the whole message when
+    that line ends with ':' and so introduces what follows it)."""
     named = "\n".join(textwrap.fill(sentence, 100, initial_indent="  ", subsequent_indent="  ")
-                      for sentence in match.sentences())
-    return f"{first}\n{named}" + (f"\n{rest}" if rest else "")
-
-
-def _with_relation(message: str) -> str:
-    """The message with the misread argument or exchanged output that gives the spec's last
-    call's outputs, after its first line (relations.py); else the message as it is."""
-    try:
-        sentences = relations.explain_recent_call()
-    except Exception:
-        return message
-    if not sentences:
-        return message
-    named = "\n".join(textwrap.fill(s, 100, initial_indent="  ", subsequent_indent="  ")
-                      for s in sentences)
+                      for sentence in sentences)
     first, _, rest = message.partition("\n")
     if first.rstrip().endswith(":"):
         return f"{message}\n{named}"

@@ -30,6 +30,7 @@ from .ownership import expect_owned_gradients
 from .timelimit import KataTimeout  # noqa: F401 (re-exported)
 from .timelimit import time_limit as _time_limit
 
+_GRADIENT_COUNTS: dict[tuple[str, str, str], int] = {}  # (topic, module, backward) -> reference's
 DICTS_WITH_FIXED_KEYS = ("params",)  # arguments whose keys a call must leave as they were
 DEFAULT_TIME_LIMIT = 20.0  # seconds for one call; spec inputs are small, so this means "stuck"
 _TIMED_OUT: dict[tuple[str, str], str] = {}  # (implementation file, function) -> the spec
@@ -78,14 +79,20 @@ class Kata:
     def _expect_arity(self, name: str, result: np.ndarray) -> None:
         """A backward that returns one array where the contract has several gradients is told
         so before anything unpacks that array along its first axis."""
+        key = (self.topic, self.module_name, name)
+        if _GRADIENT_COUNTS.get(key) == 1:
+            return  # the reference returns one array too (maxpool2d_backward): nothing to re-run
         spec = records.current_spec()
         record = next((r for r in records.recent(spec) if r.name == name and r.result is result), None)
         if record is None or record.forward is None:
             return
-        replayed = mistakes.replay(reference_module(self.topic, self.module_name), record)
-        if replayed is None:
-            return
-        count = sum(1 for path in replayed.outputs if path[0] == "result" and len(path) == 2)
+        if key not in _GRADIENT_COUNTS:
+            replayed = mistakes.replay(reference_module(self.topic, self.module_name), record)
+            if replayed is None:
+                return
+            _GRADIENT_COUNTS[key] = sum(1 for path in replayed.outputs
+                                        if path[0] == "result" and len(path) == 2) or 1
+        count = _GRADIENT_COUNTS[key]
         if count > 1:
             names = ", ".join(relations.label(record, ("result", i)) for i in range(count))
             fail(f"{name} returned one array; the contract has it return {count}: ({names}), the "
@@ -165,7 +172,7 @@ class Kata:
 
     def _reference_verdict(self, name: str, args: tuple, kwargs: dict) -> list[str]:
         """Whether the reference accepts the inputs that made the learner's code raise."""
-        if current_impl() == "solutions" or records.takes_a_cache(args, kwargs):
+        if current_impl() == "solutions" or records.forward_of(args, kwargs) is not None:
             return []  # a learner's cache means nothing to the reference
         try:
             reference = getattr(reference_module(self.topic, self.module_name), name)

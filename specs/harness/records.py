@@ -89,7 +89,7 @@ def snapshot(value: Any, memo: dict[int, Any], budget: list[int]) -> Any:
 def start(topic: str, module: str, name: str, args: tuple, kwargs: dict,
           memo: dict[int, Any], is_forward: bool = False) -> CallRecord | None:
     """Record a call about to run (None when its inputs are too large to keep)."""
-    forward = _forward_of(args, kwargs)
+    forward = forward_of(args, kwargs)
     skip = {id(forward.cache)} if forward is not None else set()
     budget = [MAX_SNAPSHOT_BYTES]
     try:
@@ -105,7 +105,7 @@ def start(topic: str, module: str, name: str, args: tuple, kwargs: dict,
     return record
 
 
-def _forward_of(args: tuple, kwargs: dict) -> CallRecord | None:
+def forward_of(args: tuple, kwargs: dict) -> CallRecord | None:
     """The recorded forward call of this spec whose cache is among the arguments."""
     ids = {id(value) for value in (*args, *kwargs.values())}  # a cache may be an array too
     if not ids:
@@ -114,16 +114,6 @@ def _forward_of(args: tuple, kwargs: dict) -> CallRecord | None:
     candidates = [r for records in _RECORDS.values() for r in records
                   if r.spec == spec and r.cache is not None and id(r.cache) in ids]
     return max(candidates, key=lambda r: r.order, default=None)
-
-
-def takes_a_cache(args: tuple, kwargs: dict) -> bool:
-    """Whether a call is given the cache of a recorded forward (a backward)."""
-    return _forward_of(args, kwargs) is not None
-
-
-def forward_of(args: tuple, kwargs: dict) -> CallRecord | None:
-    """The recorded forward whose cache a call is given (None for a forward itself)."""
-    return _forward_of(args, kwargs)
 
 
 def recent(spec: str | None = None) -> list[CallRecord]:
