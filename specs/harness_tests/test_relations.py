@@ -914,3 +914,19 @@ def test_a_wrong_size_is_read_as_the_axes_it_is_made_of(monkeypatch, tmp_path):
     assert "Along axis 0 yours has 2 = dout's N, where 4 = dout's C is expected" in text
     assert relations._made_of([("x's N", 2), ("x's C", 3)], 6) == "x's N*C"
     assert relations._made_of([("x's N", 2)], 7) == ""
+
+
+def test_two_misreadings_that_agree_on_these_inputs_are_both_named(monkeypatch, tmp_path):
+    """running_mean never updated: train=False and momentum=0 both give it; say so."""
+    residual = _learner(monkeypatch, tmp_path, T14, "rel_stats_never_updated", (
+        "def batchnorm2d_forward(x, gamma, beta, state, train=True, momentum=0.1, eps=1e-5):\n"
+        "    kept = dict(state)\n"
+        "    out, cache = ref.batchnorm2d_forward(x, gamma, beta, state, train, momentum, eps)\n"
+        "    state['running_mean'] = kept['running_mean']\n"
+        "    return out, cache\n"))
+    x, gamma, beta = RNG.standard_normal((2, 3, 4, 4)), RNG.uniform(1, 2, 3), RNG.standard_normal(3)
+    state = {"running_mean": np.zeros(3), "running_var": np.ones(3)}
+    residual.forward("batchnorm2d_forward", x, gamma, beta, state)
+    expected = 0.1 * x.mean(axis=(0, 2, 3))
+    text = _one_paragraph(_message(expect_close, state["running_mean"], expected, "running_mean"))
+    assert "These inputs cannot tell that from" in text
