@@ -35,7 +35,7 @@ SMOKE_BUDGET = 90.0        # wall time: about 60 s of it train (on a quiet 2-cor
 # run continues with everything it started with; given again on the resume command line they
 # must agree (data_dir, threads and no_plots may change: they do not change the numbers).
 RUN_OPTIONS = ("impl", "budget", "data_dir", "seed", "epochs", "batch", "widths", "smoke",
-               "train_images", "test_images", "no_plots", "threads")
+               "train_images", "test_images", "no_plots", "threads", "ghost_batches")
 MAY_CHANGE_ON_RESUME = ("data_dir", "threads", "no_plots")
 
 
@@ -72,6 +72,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--no-plots", action="store_true", default=None)
     p.add_argument("--threads", type=int, default=None,
                    help="threads of the reference layers' thread pool (default: all cores)")
+    p.add_argument("--ghost-batches", type=int, default=None,
+                   help="split each batch into N parts that run your layers at once, one thread "
+                        "each, with their own BN batch statistics (default 2 for your layers, "
+                        "1 for the reference, whose fast layers split the batch themselves)")
     args = p.parse_args(argv)
     given = {k for k in RUN_OPTIONS if getattr(args, k) is not None}
     if args.resume:
@@ -97,6 +101,8 @@ def _fill_defaults(args) -> None:
         args.test_images = 2000 if args.smoke else 0
     if args.threads is None:
         args.threads = os.cpu_count() or 1
+    if args.ghost_batches is None:
+        args.ghost_batches = 2 if args.impl == "katas" else 1
     args.widths = args.widths or DEFAULT_WIDTHS[args.impl]
 
 
@@ -192,8 +198,9 @@ def _shown_path(path: Path) -> str:
 
 def reexec_with_tuned_environment(args) -> None:
     """Restart once with glibc told to keep freed memory (page faults are costly; PyTorch's
-    anchor measured 27%) and, for the reference layers, OpenBLAS single-threaded (their thread
-    pool splits the batch instead). These must be set before the process starts."""
+    anchor measured 27%) and OpenBLAS's threads shared out: single-threaded for the reference
+    layers (their thread pool splits the batch instead), the cores divided among the ghost
+    batches for a learner's. These must be set before the process starts."""
     if os.environ.get(REEXEC_FLAG):
         return
     env = dict(os.environ, **{REEXEC_FLAG: "1", START_ENV: repr(args.started),
@@ -202,6 +209,8 @@ def reexec_with_tuned_environment(args) -> None:
                               "KATA_THREADS": str(args.threads)})
     if args.impl == "solutions" and args.threads > 1:
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    elif args.ghost_batches > 1:
+        env.setdefault("OPENBLAS_NUM_THREADS", str(max(1, args.threads // args.ghost_batches)))
     sys.stdout.flush()
     os.execve(sys.executable, [sys.executable, "-m", "milestone", *sys.argv[1:]], env)
 
@@ -253,7 +262,7 @@ def _run(args) -> int:
                  widths=tuple(int(w) for w in args.widths.split(",")) if args.widths else None,
                  epochs=args.epochs, train_subset=args.train_images,
                  test_subset=args.test_images, plots=not args.no_plots,
-                 translate_tta=not args.smoke,
+                 translate_tta=not args.smoke, ghost_batches=args.ghost_batches,
                  extras={"smoke": args.smoke})
     if not args.resume:
         save_run_options(args)

@@ -4,7 +4,9 @@
 - while `timing` is on, every call of a public layer function adds its wall time to one of a few
   kinds (conv forward, conv backward, pooling, batch norm); a step's remaining time is "the rest"
   (ReLU, loss, SGD, augmentation, Python). One `perf_counter` pair per layer call: about 40 calls
-  a step, microseconds in all;
+  a step, microseconds in all. When the network runs a batch in parts at once (ghost batches,
+  one thread each), the layers' seconds add up over the threads, so `concurrency` (the parts
+  that run at once) divides them back to a share of the step's wall time;
 - while `forward_only` is on (evaluation), the forward functions' caches are dropped as soon as
   they return. A cache holds what backward needs (a textbook convolution keeps its column matrix,
   9x its input), and the network keeps every layer's cache until the forward pass ends: without
@@ -16,6 +18,7 @@ noisy machine moves the estimate by seconds between progress lines, not by minut
 
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import contextmanager
 from types import ModuleType, SimpleNamespace
@@ -52,6 +55,8 @@ class InstrumentedLayers:
     def __init__(self, layers: ModuleType, seconds: dict | None = None):
         self.timing = False
         self.forward_only = False
+        self.concurrency = 1
+        self._lock = threading.Lock()
         self.seconds = {kind: 0.0 for kind in REPORTED}
         self.seconds["steps"] = 0
         self.seconds["step_seconds"] = 0.0
@@ -75,7 +80,9 @@ class InstrumentedLayers:
             try:
                 return fn(*args, **kwargs)
             finally:
-                seconds[kind] += time.perf_counter() - t
+                elapsed = time.perf_counter() - t
+                with self._lock:
+                    seconds[kind] += elapsed
         wrapped.__name__ = wrapped.__qualname__ = name
         wrapped.__doc__ = fn.__doc__
         return wrapped
@@ -96,7 +103,8 @@ class InstrumentedLayers:
     def breakdown(self) -> dict:
         """{kind: seconds per step} for REPORTED kinds ("the rest" = step time minus layers)."""
         steps = max(1, self.seconds["steps"])
-        per_step = {k: self.seconds[k] / steps for k in REPORTED[:-1]}
+        per_step = {k: self.seconds[k] / steps / max(1, self.concurrency)
+                    for k in REPORTED[:-1]}
         per_step["the rest"] = max(0.0, self.seconds["step_seconds"] / steps
                                    - sum(per_step.values()))
         return per_step
@@ -112,6 +120,10 @@ class InstrumentedLayers:
         for kind, sec in per_step.items():
             note = "  (ReLU, loss, SGD, augmentation, Python)" if kind == "the rest" else ""
             lines.append(f"  {kind:<14}{sec:7.3f} s {100 * sec / total:4.0f}%{note}")
+        if self.concurrency > 1:
+            lines.append(f"  (your layers ran on {self.concurrency} parts of each batch at once, "
+                         f"one thread each: a layer's time is its threads' total over "
+                         f"{self.concurrency})")
         if learner:
             lines.append("The convolutions are your Topic 12 im2col: `tox -e bench` times it "
                          "beside the naive loop and PyTorch, and the Topic 12 brief's trade-off "

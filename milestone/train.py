@@ -86,6 +86,7 @@ class Config:
     heldout: int = 1000          # test images evaluated after every epoch (0: none)
     plots: bool = True           # the finish reserves time for the PNGs
     translate_tta: bool = True   # the reference's flip + translate TTA (not in a smoke run)
+    ghost_batches: int = 1       # parts of a batch run at once (Network's replicas)
     extras: dict = field(default_factory=dict)
 
 
@@ -202,6 +203,10 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _threads() -> int:
+    return int(os.environ.get("KATA_THREADS", os.cpu_count() or 1))
+
+
 def _fmt_time(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
@@ -248,7 +253,8 @@ def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool,
             run["plan"], run["total"] = plan, plan["total_steps"]
             if on_plan is not None:
                 on_plan(plan)
-        net = Network(instrumented.layers, widths=cfg.widths)
+        instrumented.concurrency = min(cfg.ghost_batches, _threads())
+        net = Network(instrumented.layers, widths=cfg.widths, replicas=cfg.ghost_batches)
         setup_seconds = time.perf_counter() - t_setup
         finished = _train_loop(cfg, pipeline, net, run, x_train, y_train, mean, std,
                                steps_per_epoch, ckpt_path, interrupt, instrumented, heldout)
@@ -279,7 +285,7 @@ def _resumed_run(cfg, ckpt_path) -> dict:
     run = load_checkpoint(ckpt_path)
     saved = Config(**{**run["config"], "widths": tuple(run["config"]["widths"])})
     cfg = replace(cfg, widths=cfg.widths or saved.widths)   # None: as the plan chose
-    for key in ("impl", "seed", "batch", "widths", "train_subset"):
+    for key in ("impl", "seed", "batch", "widths", "train_subset", "ghost_batches"):
         if getattr(saved, key) != getattr(cfg, key):
             raise SystemExit(f"--resume: the checkpoint was made with {key}="
                              f"{getattr(saved, key)!r}, this run has {getattr(cfg, key)!r}")
@@ -326,7 +332,7 @@ def _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldo
         "heldout_seconds": round(sum(h["seconds"] for h in run["heldout"]), 1),
         "step_seconds_by_kind": {k: round(v, 4) for k, v in instrumented.breakdown().items()},
         "setup_seconds": round(setup_seconds, 1), "eval_seconds": round(eval_seconds, 1),
-        "threads": int(os.environ.get("KATA_THREADS", os.cpu_count() or 1)),
+        "threads": _threads(), "ghost_batches": cfg.ghost_batches,
         "numpy": np.__version__, "python": sys.version.split()[0],
         "train_images": len(x_train), "test_images": len(x_test),
     }
@@ -431,7 +437,7 @@ def plan_run(cfg, instrumented, pipeline, whiten_w, x_train, y_train, mean, std,
     translate = cfg.impl == "solutions" and cfg.translate_tta
     timed = []
     for i, widths in enumerate(candidates):
-        net = Network(instrumented.layers, widths=widths)
+        net = Network(instrumented.layers, widths=widths, replicas=cfg.ghost_batches)
         step, image = _calibrate(cfg, net, instrumented, pipeline, whiten_w, x_train, y_train,
                                  mean, std, full=i == 0, interrupt=interrupt,
                                  careful=len(candidates) == 1 and cfg.budget >= 300)
