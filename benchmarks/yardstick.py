@@ -21,15 +21,19 @@ The same as `tox -e milestone -- --impl solutions`, by construction (the milesto
 - recipe: `milestone.train.Config`'s constants, per-parameter learning rate and weight decay
   (`hyperparameters`), Nesterov SGD, label smoothing, the warm-up/decay schedule (`lr_factor`),
   lookahead every 5 steps with the same decay, finishing on the averaged weights;
-- plan: a few timed steps on a throwaway copy (whitening bias training and frozen, weighted
-  30/70), then whole quarter-epochs in 97% of the budget left; the calibration counts in the
-  budget, and the run is shortened if the machine slows by more than 10%;
+- budget and plan: the budget is wall time from the start to the last line, as the milestone's
+  (`milestone/plan.py`): loading, whitening, calibration, training and the final evaluation all
+  count. A few timed steps on a throwaway copy (whitening bias training and frozen, weighted
+  30/70) and one timed evaluation batch give the step time and the finish to set aside (the
+  milestone's `finish_seconds`, 9 passes over the test set); the run is then whole quarter-epochs
+  in 97% of the time left, shortened if the machine slows by more than 10%;
 - evaluation: the reference's `evaluate` (plain, flip TTA) and the milestone's
   `flip_translate_logits` (flip + translate TTA), on the whole test set.
 Different: GELU by default (airbench's; `--act relu` is the reference's network exactly), PyTorch's
 kernels and threads (channels-last, `--threads`, default all cores), random initial weights from
-PyTorch's generator (same distributions), and no held-out evaluation after each epoch (about 1% of
-the milestone's budget). Like the milestone, it restarts once with glibc told to keep freed memory.
+PyTorch's generator (same distributions), no held-out evaluation after each epoch (about 1% of
+the milestone's budget) and no plots (run the milestone with `--no-plots` to match). Like the
+milestone, it restarts once with glibc told to keep freed memory.
 
 Prints progress, then one JSON line: `test_acc`, `test_acc_flip_tta`, `test_acc_flip_translate_tta`,
 `epochs`, `img_per_s`, `train_seconds`, `peak_rss_mb`, the plan, versions, CPU, threads;
@@ -48,13 +52,18 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
+STARTED = time.time()   # before NumPy and PyTorch load: the budget counts their import too
+
+import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from machine import cpu_description  # noqa: E402  (benchmarks/machine.py, this script's folder)
+
 from data.cifar10 import CifarError, load_cifar10  # noqa: E402
 from milestone.network import LOGIT_SCALE, WHITEN_CHANNELS, patch_whitening_weights  # noqa: E402
+from milestone.plan import Deadline, finish_seconds  # noqa: E402
 from milestone.train import (  # noqa: E402
     LOOKAHEAD_EVERY,
     Config,
@@ -67,10 +76,12 @@ from solutions.topic17_cifar10_from_scratch import pipeline  # noqa: E402
 
 QUARTER = 4   # plans are whole quarter-epochs, as the milestone's
 REEXEC_FLAG = "KATA_YARDSTICK_CHILD"
+START_ENV = "KATA_YARDSTICK_START"   # when the first process started (the re-executed one reads it)
+EVAL_PASSES = 9                      # plain, flip TTA (2), flip + translate TTA (6)
 MALLOC_ENV = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(1 << 40)}
 # --quick: a check of the code that runs in seconds, on one thread (a busy CI machine makes two
 # threads wait on each other: a 0.2 s step took 4 s at load 15 on 2 cores).
-QUICK = {"budget": 5.0, "widths": "8,16,32", "batch": 64, "train_images": 2048, "test_images": 500,
+QUICK = {"budget": 20.0, "widths": "8,16,32", "batch": 64, "train_images": 2048, "test_images": 500,
          "threads": 1}
 EVAL_BATCH = 500
 
@@ -247,11 +258,12 @@ def to_torch(x: np.ndarray):
 
 
 # ----------------------------------------------------------------------------- plan and train
-def plan_run(cfg: Config, net, batches: Batches, budget_left: float) -> dict:
+def plan_run(cfg: Config, net, batches: Batches, deadline: Deadline, test_images: int) -> dict:
     """The milestone's plan: median step time of 5 steps with the whitening bias training and 5
     with it frozen (after 2 warm-up steps) on a throwaway copy, weighted 30/70 (only the first
-    step when it takes over 1/20 of the budget); whole quarter-epochs in `cfg.margin` of the
-    budget left after calibrating."""
+    step when it takes over 1/20 of the budget), and one timed eval-mode batch; the finish (9
+    passes over the test set, with the milestone's margin) is set aside, and whole quarter-epochs
+    fill `cfg.margin` of the time left before it."""
     per_epoch = batches.per_epoch
     if cfg.epochs is not None:
         return {"epochs": cfg.epochs, "total_steps": max(1, round(cfg.epochs * per_epoch)),
@@ -273,27 +285,47 @@ def plan_run(cfg: Config, net, batches: Batches, budget_left: float) -> dict:
             times[frozen].append(time.perf_counter() - t)
         if i == 0 and times[False][0] > cfg.budget / 20:   # very slow: stop measuring
             break
+    image_seconds = eval_image_seconds(trial, batches, rng)
     del trial, opt
     training = float(np.median(times[False][-timed:]))
     step_seconds = (training if not times[True] else cfg.whiten_bias_frac * training
                     + (1 - cfg.whiten_bias_frac) * float(np.median(times[True])))
-    remaining = budget_left - (time.perf_counter() - t_start)
+    finish = finish_seconds(image_seconds, test_images, 0, EVAL_PASSES, plots=False)
+    remaining = deadline.left() - finish
     epochs = int(cfg.margin * remaining / (per_epoch * step_seconds) * QUARTER) / QUARTER
     total = round(epochs * per_epoch)
     if total < 1:   # less than a quarter epoch fits: the steps that fit
         total = max(1, int(cfg.margin * remaining / step_seconds))
         epochs = round(total / per_epoch, 4)
     print(f"calibration: {step_seconds:.2f} s/step ({cfg.batch / step_seconds:.0f} img/s); plan: "
-          f"{epochs:g} epochs = {total} steps of {cfg.batch} ({remaining:.0f} s of budget left)",
+          f"{epochs:g} epochs = {total} steps of {cfg.batch} in {remaining:.0f} s, then about "
+          f"{finish:.0f} s for the final evaluation; the run ends by {deadline.clock()}",
           flush=True)
     return {"epochs": epochs, "total_steps": total, "step_seconds": round(step_seconds, 4),
-            "pinned": False}
+            "pinned": False, "finish_seconds": round(finish, 1), "train_budget": round(remaining, 1),
+            "calibration_seconds": round(time.perf_counter() - t_start, 1)}
 
 
-def train(cfg: Config, net, batches: Batches) -> dict:
-    """Plan (calibration counts in the budget), then train to the plan; returns the run's record."""
+@torch.no_grad()
+def eval_image_seconds(net, batches: Batches, rng: np.random.Generator) -> float:
+    """Seconds per image of an eval-mode forward pass (one batch of EVAL_BATCH, after one)."""
+    x, _ = batches.random(rng)
+    x = x[:EVAL_BATCH]
+    net.eval()
+    net(x)
+    t = time.perf_counter()
+    net(x)
+    seconds = (time.perf_counter() - t) / len(x)
+    net.train()
+    return seconds
+
+
+def train(cfg: Config, net, batches: Batches, deadline: Deadline, test_images: int) -> dict:
+    """Plan, then train to the plan; returns the run's record. Training (calibration included)
+    must end by the deadline less the finish the plan sets aside."""
     t0 = time.perf_counter()
-    plan = plan_run(cfg, net, batches, cfg.budget)
+    plan = plan_run(cfg, net, batches, deadline, test_images)
+    train_end = deadline.left() + (time.perf_counter() - t0) - plan.get("finish_seconds", 0)
     opt, base_lrs = make_optimizer(net, cfg)
     lookahead = Lookahead(net)
     total, step, replanned, loss = plan["total_steps"], 0, False, float("nan")
@@ -313,7 +345,7 @@ def train(cfg: Config, net, batches: Batches) -> dict:
             lookahead.update(net, 1.0)   # finish on the averaged weights
         if step % cfg.log_every == 0:
             marks.append((step, time.perf_counter() - t0))
-            shorter = shortened_total(marks, total, plan, cfg.budget)
+            shorter = shortened_total(marks, total, plan, train_end)
             if shorter != total:
                 print(f"the machine's speed changed: the run now ends at step {shorter}", flush=True)
                 total, replanned = shorter, True
@@ -329,7 +361,8 @@ def train(cfg: Config, net, batches: Batches) -> dict:
 
 def shortened_total(marks: list, total: int, plan: dict, budget: float) -> int:
     """The milestone's safeguard: when, at the rate of the last ~50 steps, the plan would overrun
-    the budget by more than 10%, end the run where the budget does (never before the next step)."""
+    the training budget (seconds since training started) by more than 10%, end the run where the
+    budget does (never before the next step)."""
     recent = [m for m in marks if m[0] >= marks[-1][0] - 50]
     if plan["pinned"] or len(recent) < 5:
         return total
@@ -385,14 +418,6 @@ def load_data(args) -> tuple[dict, str]:
     return data, source
 
 
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def peak_rss_mb() -> float:
@@ -403,7 +428,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python benchmarks/yardstick.py",
                                 description=__doc__.split("\n\n")[0])
     p.add_argument("--budget", type=float, default=600.0,
-                   help="training seconds, calibration included (default 600, the milestone's)")
+                   help="wall-time seconds from start to the last line, everything included "
+                        "(default 600, the milestone's)")
     p.add_argument("--data-dir", default=None,
                    help="extracted cifar-10-batches-py folder or its parent (default: "
                         "$CIFAR10_DIR, else data/, downloading the official archive once)")
@@ -439,15 +465,18 @@ def reexec_with_tuned_malloc() -> None:
     and bench-milestone run so too). Must be set before the process starts."""
     if os.environ.get(REEXEC_FLAG):
         return
-    env = dict(os.environ, **MALLOC_ENV, **{REEXEC_FLAG: "1"})
+    env = dict(os.environ, **MALLOC_ENV, **{REEXEC_FLAG: "1", START_ENV: repr(STARTED)})
     sys.stdout.flush()
     os.execve(sys.executable, [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]], env)
 
 
 def main(argv=None) -> int:
+    started = STARTED if argv is None else time.time()
     args = parse_args(argv)
     if argv is None:
         reexec_with_tuned_malloc()
+        started = float(os.environ.get(START_ENV) or started)
+    deadline = Deadline(started, args.budget)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     widths = tuple(int(w) for w in args.widths.split(","))
@@ -467,7 +496,7 @@ def main(argv=None) -> int:
     print(f"{source}: {len(data['x_train'])} training images; PyTorch {torch.__version__}, "
           f"{args.threads} threads, widths {args.widths}, {args.act}, budget {args.budget:g} s",
           flush=True)
-    run = train(cfg, net, batches)
+    run = train(cfg, net, batches, deadline, len(data["x_test"]))
     t_eval = time.perf_counter()
     accuracy = evaluate(net, pipeline.normalize(data["x_test"], data["mean"], data["std"]),
                         data["y_test"])
@@ -481,7 +510,8 @@ def main(argv=None) -> int:
         "final_train_loss": round(run["final_train_loss"], 4), "seed": args.seed,
         "budget": args.budget, "widths": list(widths), "act": args.act, "batch": args.batch,
         "data": source, "train_images": len(data["x_train"]), "test_images": len(data["x_test"]),
-        "threads": args.threads, "cpu": cpu_name(), "cores": os.cpu_count(),
+        "wall_seconds": round(time.time() - started, 1),
+        "threads": args.threads, "cpu": cpu_description(), "cores": os.cpu_count(),
         "torch": torch.__version__, "numpy": np.__version__, "python": platform.python_version(),
     }
     print(f"test accuracy {100 * result['test_acc']:.2f}% (flip TTA "
