@@ -26,6 +26,11 @@ TOPIC = "topic17_cifar10_from_scratch"
 REEXEC_FLAG = "KATA_MILESTONE_CHILD"
 START_ENV = "KATA_MILESTONE_START"   # when the first process started (the re-executed one reads it)
 RUN_FILE = "run.json"
+# A short run learns more from more, smaller steps; your layers' ghost batches of 128 also stay
+# in cache. Your 32/64/128 network, seed 1, 10 minutes on 2 cores (Zen 3), batch 512 / 256 / 128:
+# 2.98 / 3.25 / 3.00 epochs, 311 / 352 / 362 img/s, 80.38% / 81.23% / 80.96% test,
+# peak RSS 1874 / 1131 / 1155 MB.
+LEARNER_BATCH = 256
 DEFAULT_WIDTHS = {"solutions": "64,128,256", "katas": None}   # None: the plan chooses
 SMOKE_MIN_ACCURACY = 0.20  # chance is 0.10 (sd 0.007 on 2,000 images); 45 s of training reached 0.35-0.67
 SMOKE_BUDGET = 90.0        # wall time: about 60 s of it train (on a quiet 2-core machine)
@@ -55,7 +60,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--epochs", type=float, default=None,
                    help="pin the number of epochs (quarter epochs allowed) instead of sizing "
                         "the run from the budget")
-    p.add_argument("--batch", type=int, default=None, help="default 512 (128 with --smoke)")
+    p.add_argument("--batch", type=int, default=None,
+                   help="default 512 for the reference, 256 for your layers, 128 with --smoke")
     p.add_argument("--widths", default=None,
                    help="channels of the three conv groups (default 64,128,256 for the reference; "
                         "for your layers the plan chooses 32,64,128 or narrower, whichever trains "
@@ -94,7 +100,7 @@ def _fill_defaults(args) -> None:
     if args.seed is None:
         args.seed = 0
     if args.batch is None:
-        args.batch = 128 if args.smoke else 512  # a short run learns more from more, smaller steps
+        args.batch = 128 if args.smoke else LEARNER_BATCH if args.impl == "katas" else 512
     if args.train_images is None:
         args.train_images = 0   # all
     if args.test_images is None:

@@ -155,3 +155,12 @@ def test_a_resumed_run_refuses_another_ghost_batch_count(tmp_path):
     with pytest.raises(SystemExit, match="ghost_batches"):
         train._resumed_run(train.Config(impl="katas", widths=(8, 8, 8), ghost_batches=1),
                            tmp_path / "checkpoint.npz")
+
+
+def test_learner_runs_default_to_batch_256_and_the_reference_to_512():
+    batches = {impl: cli.parse_args(["--impl", impl]).batch for impl in ("katas", "solutions")}
+    smoke = cli.parse_args(["--impl", "katas", "--smoke"]).batch
+    if batches != {"katas": 256, "solutions": 512} or smoke != 128:
+        fail(f"default batch sizes: your layers 256 (more steps in a short run, ghost batches "
+             f"of 128 that stay in cache), the reference 512, --smoke 128; parse_args gives "
+             f"{batches} and {smoke} with --smoke.")
