@@ -47,6 +47,12 @@ Where the time went and what each change bought (64/128/256 or 32/64/128 network
   on 15x15 maps no faster than im2col with two threads (869 vs 883 ms a step), slower on 7x7
   (the tiles overhang: 64 outputs computed for 49) and 3x3 (16 for 9); transforms as 20
   separable elementwise passes instead of one strided copy and a (16, 16) product (25% slower).
+  Choosing im2col or Winograd per layer shape by timing both at start-up (2026-12-07, 2-core
+  Zen 3, AVX2): Winograd won every milestone layer there too, forward + backward at batch 512,
+  median of 6 interleaved pairs: 24->32 on 31x31 211 vs 219 ms, 32->64 on 15x15 148 vs 173,
+  64->128 on 7x7 76 vs 116, 24->64 on 31x31 214 vs 237, 64->128 on 15x15 330 vs 487, 128->256
+  on 7x7 239 vs 302. A whole-step profile had suggested the opposite for the first two: single
+  steps on that machine vary by 10-15%, so compare layers interleaved, not steps.
 
 The fast paths cover the milestone's exact cases (float32, 4-D, stride 1, square kernels, padding
 < kernel); any other call falls through to the tuned general convolution (`fastpath/conv.py`) or
