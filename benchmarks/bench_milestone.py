@@ -123,8 +123,6 @@ def run_worker(kind: str, args) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--impl", default="solutions", choices=["solutions", "katas"])

@@ -63,7 +63,7 @@ from machine import cpu_description  # noqa: E402  (benchmarks/machine.py, this 
 
 from data.cifar10 import CifarError, load_cifar10  # noqa: E402
 from milestone.network import LOGIT_SCALE, WHITEN_CHANNELS, patch_whitening_weights  # noqa: E402
-from milestone.plan import Deadline, finish_seconds  # noqa: E402
+from milestone.plan import Deadline, finish_seconds, fit_epochs  # noqa: E402
 from milestone.train import (  # noqa: E402
     LOOKAHEAD_EVERY,
     Config,
@@ -74,7 +74,6 @@ from milestone.train import (  # noqa: E402
 )
 from solutions.topic17_cifar10_from_scratch import pipeline  # noqa: E402
 
-QUARTER = 4   # plans are whole quarter-epochs, as the milestone's
 REEXEC_FLAG = "KATA_YARDSTICK_CHILD"
 START_ENV = "KATA_YARDSTICK_START"   # when the first process started (the re-executed one reads it)
 EVAL_PASSES = 9                      # plain, flip TTA (2), flip + translate TTA (6)
@@ -292,11 +291,7 @@ def plan_run(cfg: Config, net, batches: Batches, deadline: Deadline, test_images
                     + (1 - cfg.whiten_bias_frac) * float(np.median(times[True])))
     finish = finish_seconds(image_seconds, test_images, 0, EVAL_PASSES, plots=False)
     remaining = deadline.left() - finish
-    epochs = int(cfg.margin * remaining / (per_epoch * step_seconds) * QUARTER) / QUARTER
-    total = round(epochs * per_epoch)
-    if total < 1:   # less than a quarter epoch fits: the steps that fit
-        total = max(1, int(cfg.margin * remaining / step_seconds))
-        epochs = round(total / per_epoch, 4)
+    epochs, total = fit_epochs(remaining, step_seconds, per_epoch, 0.0, cfg.margin)
     print(f"calibration: {step_seconds:.2f} s/step ({cfg.batch / step_seconds:.0f} img/s); plan: "
           f"{epochs:g} epochs = {total} steps of {cfg.batch} in {remaining:.0f} s, then about "
           f"{finish:.0f} s for the final evaluation; the run ends by {deadline.clock()}",
@@ -416,8 +411,6 @@ def load_data(args) -> tuple[dict, str]:
             data[f"x_{split}"], data[f"y_{split}"] = data[f"x_{split}"][:n], data[f"y_{split}"][:n]
     data["mean"], data["std"] = pipeline.channel_stats(data["x_train"])
     return data, source
-
-
 
 
 def peak_rss_mb() -> float:

@@ -42,7 +42,7 @@ import numpy as np
 
 from .instrument import InstrumentedLayers, StepClock
 from .interrupt import Interrupt
-from .network import Network, patch_whitening_weights, training_layers
+from .network import Network, patch_whitening_weights, training_layers, worker_threads
 from .plan import (
     CANDIDATE_WIDTHS,
     FINISH_MARGIN,
@@ -203,10 +203,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _threads() -> int:
-    return int(os.environ.get("KATA_THREADS", os.cpu_count() or 1))
-
-
 def _fmt_time(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
@@ -253,7 +249,7 @@ def train(cfg: Config, pipeline, layers, data: dict, out: Path, resume: bool,
             run["plan"], run["total"] = plan, plan["total_steps"]
             if on_plan is not None:
                 on_plan(plan)
-        instrumented.concurrency = min(cfg.ghost_batches, _threads())
+        instrumented.concurrency = min(cfg.ghost_batches, worker_threads())
         net = Network(instrumented.layers, widths=cfg.widths, replicas=cfg.ghost_batches)
         setup_seconds = time.perf_counter() - t_setup
         finished = _train_loop(cfg, pipeline, net, run, x_train, y_train, mean, std,
@@ -332,7 +328,7 @@ def _evaluate(cfg, pipeline, net, run, x_train, x_test, y_test, mean, std, heldo
         "heldout_seconds": round(sum(h["seconds"] for h in run["heldout"]), 1),
         "step_seconds_by_kind": {k: round(v, 4) for k, v in instrumented.breakdown().items()},
         "setup_seconds": round(setup_seconds, 1), "eval_seconds": round(eval_seconds, 1),
-        "threads": _threads(), "ghost_batches": cfg.ghost_batches,
+        "threads": worker_threads(), "ghost_batches": cfg.ghost_batches,
         "numpy": np.__version__, "python": sys.version.split()[0],
         "train_images": len(x_train), "test_images": len(x_test),
     }
