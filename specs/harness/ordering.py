@@ -16,6 +16,8 @@ Within a rank, the run's order is kept.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import pytest
 
 from . import mistakes
@@ -89,6 +91,7 @@ def pytest_runtest_setup(item):
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_logreport(report):
     yield
-    if report.failed and report.when == "call" and "/test_" in report.nodeid.replace("\\", "/") \
-            and report.nodeid.split("::")[0].rsplit("/", 1)[-1][:-3] not in INTEGRATION_FILES:
+    spec_file = PurePath(report.nodeid.split("::")[0])
+    if report.failed and report.when == "call" and spec_file.name.startswith("test_") \
+            and spec_file.stem not in INTEGRATION_FILES:
         _FAILED_UNITS.append(report.nodeid)
