@@ -249,7 +249,7 @@ def conv2d_backward(dout, cache):
     xh, w, p = cache.data
     k = w.shape[2]
     dh = _nhwc(dout.astype(np.float32, copy=False))
-    _, dw, db = conv2d_backward_weights(dout, cache)
+    dw, db = conv2d_backward_weights(dout, cache)
     # dx is the full convolution of dout with the flipped, transposed kernel
     f, c = w.shape[:2]
     wflip = np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(2, 3, 0, 1)).reshape(k * k * f, c)
@@ -259,16 +259,16 @@ def conv2d_backward(dout, cache):
 
 
 def conv2d_backward_weights(dout, cache):
-    """(None, dw, db): conv2d_backward without dx, for a layer whose input needs no gradient
-    (the network's first trained conv once the whitening bias is frozen)."""
+    """(dw, db): conv2d_backward without dx, for a layer whose input needs no gradient (the
+    network's first trained conv once the whitening bias is frozen), as Topic 12's."""
     if not isinstance(cache, _Fast):
-        return (None, *_conv.conv2d_backward(dout, cache)[1:])
+        return _conv.conv2d_backward(dout, cache)[1:]
     xh, w, p = cache.data
     f, c, k, _ = w.shape
     dh = _nhwc(dout.astype(np.float32, copy=False))
     dw = sum(_parallel(lambda a, z: _conv_dw_rows(xh, dh, k, p, a, z), len(xh)))
     dw = np.ascontiguousarray(dw.reshape(k, k, c, f).transpose(3, 2, 0, 1))
-    return None, dw, _column_sums(dh.reshape(-1, f))
+    return dw, _column_sums(dh.reshape(-1, f))
 
 
 # ----------------------------------------------------------------------------- max pooling
@@ -625,7 +625,9 @@ def conv2d_maxpool2d_backward(dout, cache, need_dx=True):
     if not isinstance(cache, _Fast):
         _, conv_cache, pool_cache, _ = cache
         d = maxpool2d_backward(dout, pool_cache)
-        return conv2d_backward(d, conv_cache) if need_dx else conv2d_backward_weights(d, conv_cache)
+        if need_dx:
+            return conv2d_backward(d, conv_cache)
+        return (None, *conv2d_backward_weights(d, conv_cache))
     xh, w, p, masks, (h, wd), kept = cache.data
     f, c, k, _ = w.shape
     dp = _nhwc(dout.astype(np.float32, copy=False))

@@ -15,7 +15,8 @@ TOPICS = ("topic12_im2col_vectorization", "topic13_pooling_strides",
           "topic16_advanced_normalizations", "topic17_cifar10_from_scratch")
 # What the milestone calls (directly, or through the layers it is built from).
 NEEDED = {
-    "topic12_im2col_vectorization": {"im2col", "col2im", "conv2d_forward", "conv2d_backward"},
+    "topic12_im2col_vectorization": {"im2col", "col2im", "conv2d_forward", "conv2d_backward",
+                                     "conv2d_backward_weights"},
     "topic13_pooling_strides": {"maxpool2d_forward", "maxpool2d_backward"},
     "topic14_resnet_skip_connections": {"batchnorm2d_forward", "batchnorm2d_backward",
                                         "relu_forward", "relu_backward"},

@@ -80,3 +80,18 @@ def conv2d_backward(dout, cache):
     writable arrays (never a view of dout). No Python loop over output positions.
     """
     raise NotImplementedError("conv2d_backward: see katas/topic12_im2col_vectorization/README.md")
+
+
+def conv2d_backward_weights(dout, cache):
+    """The weight and bias gradients of conv2d_forward, without dx.
+
+    Inputs:
+    - dout: (N, F, Hout, Wout) upstream gradient.
+    - cache: what your conv2d_forward returned.
+
+    Returns (dw, db) shaped like w (F, C, KH, KW) and b (F,): the same values as
+    conv2d_backward's dw and db. It serves a layer whose input needs no gradient, so it never
+    calls col2im: dx is the work it exists to skip. No Python loop over output positions.
+    """
+    raise NotImplementedError(
+        "conv2d_backward_weights: see katas/topic12_im2col_vectorization/README.md")

@@ -139,6 +139,27 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     return out, (cols, w.copy(), x.shape, stride, padding)          # w copied: the caller may change it
 
 
+def conv2d_backward_weights(dout, cache):
+    """The weight and bias gradients of conv2d_forward, without dx.
+
+    Inputs:
+    - dout: (N, F, Hout, Wout) upstream gradient.
+    - cache: from conv2d_forward.
+
+    Returns (dw, db) shaped like w (F, C, KH, KW) and b (F,). For a layer whose input needs no
+    gradient (the milestone's first conv once the whitening layer before it stops training):
+    dcols and col2im, about three quarters of conv2d_backward's time there, are skipped.
+    """
+    cols, w, _, _, _ = cache
+    F = w.shape[0]
+    dout_t = dout.transpose(1, 0, 2, 3).reshape(F, -1)               # (F, N*Hout*Wout), like out_t
+    db = dout_t.sum(axis=1)
+    # dw = dout_rows.T @ cols, computed as its (C*KH*KW, F) transpose: the same numbers, and on
+    # two threads OpenBLAS ran this orientation several times faster (the brief's figures).
+    dw = (cols.T @ dout_t.T).T.reshape(w.shape)
+    return dw, db
+
+
 def conv2d_backward(dout, cache):
     """Backward pass of conv2d_forward.
 
@@ -150,13 +171,9 @@ def conv2d_backward(dout, cache):
     """
     cols, w, x_shape, stride, padding = cache
     F, _, KH, KW = w.shape
-    w_rows = w.reshape(F, -1)                                        # (F, C*KH*KW)
+    dw, db = conv2d_backward_weights(dout, cache)
     dout_t = dout.transpose(1, 0, 2, 3).reshape(F, -1)               # (F, N*Hout*Wout), like out_t
-    db = dout_t.sum(axis=1)
-    # dw = dout_rows.T @ cols, computed as its (C*KH*KW, F) transpose: the same numbers, and on
-    # two threads OpenBLAS ran this orientation several times faster (the brief's figures).
-    dw = (cols.T @ dout_t.T).T.reshape(w.shape)
     # dcols = dout_rows @ w_rows, stored as its transpose: col2im then reads contiguous blocks.
-    dcols = (w_rows.T @ dout_t).T                                     # (N*Hout*Wout, C*KH*KW)
+    dcols = (w.reshape(F, -1).T @ dout_t).T                          # (N*Hout*Wout, C*KH*KW)
     dx = col2im(dcols, x_shape, (KH, KW), stride, padding)
     return dx, dw, db

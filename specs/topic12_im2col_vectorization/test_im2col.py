@@ -1,4 +1,5 @@
-"""Specs for Topic 12: im2col, col2im, conv2d_forward and conv2d_backward.
+"""Specs for Topic 12: im2col, col2im, conv2d_forward, conv2d_backward and
+conv2d_backward_weights.
 
 Kinds (run one with -m): shape (sizes, strides, paddings, dilations, dtypes), fixture (values
 against PyTorch's unfold, fold, conv2d and autograd), gradient (col2im is im2col's adjoint;
@@ -148,6 +149,10 @@ def test_float32_stays_float32():
                               grads=("dx", "dw", "db"))
         for name, grad in zip(("dx", "dw", "db"), grads):
             expect_dtype(grad, np.float32, f"conv2d_backward(stride={stride}): {name}")
+        grads = kata.backward("conv2d_backward_weights", np.ones_like(out), cache,
+                              grads=("dw", "db"))
+        for name, grad in zip(("dw", "db"), grads):
+            expect_dtype(grad, np.float32, f"conv2d_backward_weights(stride={stride}): {name}")
 
 
 @pytest.mark.rules
@@ -196,12 +201,13 @@ def _loop_call(function, size):
     if function == "conv2d_forward":
         return lambda: kata.forward("conv2d_forward", x, w, b, padding=1)
     out, cache = kata.forward("conv2d_forward", x, w, b, padding=1)
-    return lambda: kata.backward("conv2d_backward", np.ones_like(out), cache,
-                                 grads=("dx", "dw", "db"))
+    grads = ("dw", "db") if function == "conv2d_backward_weights" else ("dx", "dw", "db")
+    return lambda: kata.backward(function, np.ones_like(out), cache, grads=grads)
 
 
 @pytest.mark.rules
-@pytest.mark.parametrize("function", ["im2col", "col2im", "conv2d_forward", "conv2d_backward"])
+@pytest.mark.parametrize("function", ["im2col", "col2im", "conv2d_forward", "conv2d_backward",
+                                      "conv2d_backward_weights"])
 def test_no_python_loop_over_output_positions(function):
     expect_no_loop_over(function, lambda size: _loop_call(function, size), LOOP_SMALL,
                         [(LOOP_GROWN, f"the output grew from {LOOP_SMALL}x{LOOP_SMALL} to "
@@ -277,6 +283,45 @@ def test_conv_backward_matches_pytorch(case):
         expect_shape(grad, c[name].shape, f"conv2d_backward: {name}")
         expect_close(grad, c[name], f"conv2d_backward(stride={c['stride']}, "
                      f"padding={c['padding']}): {name}", reference="PyTorch's autograd")
+
+
+@pytest.mark.fixture
+@pytest.mark.parametrize("case", _fixture_cases("dout"))
+def test_conv_backward_weights_matches_pytorch(case):
+    c = require_case(case)
+    _, cache = kata.forward("conv2d_forward", c["x"], c["w"], c["b"],
+                            stride=c["stride"], padding=c["padding"])
+    grads = kata.backward("conv2d_backward_weights", c["dout"], cache, grads=("dw", "db"))
+    for name, grad in zip(("dw", "db"), grads):
+        expect_shape(grad, c[name].shape, f"conv2d_backward_weights: {name}")
+        expect_close(grad, c[name], f"conv2d_backward_weights(stride={c['stride']}, "
+                     f"padding={c['padding']}): {name}", reference="PyTorch's autograd")
+
+
+@pytest.mark.rules
+def test_conv_backward_weights_skips_dx():
+    """The brief's rule: conv2d_backward_weights never calls col2im (dx is what it skips)."""
+    module = kata.module()
+    original = getattr(module, "col2im", None)
+    calls = []
+
+    def counted_col2im(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+    x, w, b = _conv_inputs((2, 3, 6, 5), (4, 3, 3), seed=5)
+    out, cache = kata.forward("conv2d_forward", x, w, b, stride=1, padding=1)
+    if original is not None:
+        module.col2im = counted_col2im
+    try:
+        kata.backward("conv2d_backward_weights", np.ones_like(out), cache, grads=("dw", "db"))
+    finally:
+        if original is not None:
+            module.col2im = original
+    if calls:
+        fail("conv2d_backward_weights called col2im: that is dx's work (dcols = dout_rows @ "
+             "w.reshape(F, -1), then col2im), and dx is what this function exists to skip. "
+             "Compute only db = dout_rows.sum(axis=0) and dw = dout_rows.T @ cols; let "
+             "conv2d_backward call conv2d_backward_weights for those two and add dx itself.")
 
 
 @pytest.mark.rules

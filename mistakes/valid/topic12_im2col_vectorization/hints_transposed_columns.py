@@ -76,3 +76,10 @@ def conv2d_backward(dout, cache):
     dcols = (w.reshape(F, -1).T @ dout_t).T                          # = dout_rows @ w.reshape(F, -1)
     dx = col2im(dcols, x_shape, (KH, KW), stride, padding)
     return dx, dw, db
+
+
+def conv2d_backward_weights(dout, cache):
+    cols, w = cache[:2]
+    F = w.shape[0]
+    dout_t = dout.transpose(1, 0, 2, 3).reshape(F, -1)
+    return (cols.T @ dout_t.T).T.reshape(w.shape), dout_t.sum(axis=1)

@@ -86,3 +86,13 @@ def conv2d_backward(dout, cache):
         dw += (d.T @ cols).reshape(w.shape)
         dx[start:start + CHUNK] = col2im(d @ w.reshape(f, -1), part.shape, (kh, kw), stride, padding)
     return dx, dw, dout.sum(axis=(0, 2, 3))
+
+
+def conv2d_backward_weights(dout, cache):
+    x, w, stride, padding = cache
+    f, _, kh, kw = w.shape
+    dw = np.zeros_like(w)
+    for start in range(0, len(x), CHUNK):   # the columns rebuilt a chunk at a time, as above
+        d = dout[start:start + CHUNK].transpose(0, 2, 3, 1).reshape(-1, f)
+        dw += (d.T @ im2col(x[start:start + CHUNK], (kh, kw), stride, padding)).reshape(w.shape)
+    return dw, dout.sum(axis=(0, 2, 3))
