@@ -90,8 +90,9 @@ def conv2d_backward_weights(dout, cache):
     - cache: what your conv2d_forward returned.
 
     Returns (dw, db) shaped like w (F, C, KH, KW) and b (F,): the same values as
-    conv2d_backward's dw and db. It serves a layer whose input needs no gradient, so it never
-    calls col2im: dx is the work it exists to skip. No Python loop over output positions.
+    conv2d_backward's dw and db. It serves a layer whose input needs no gradient, so it neither
+    calls col2im nor multiplies by w (dcols = dout_rows @ w_rows): dx is the work it exists to
+    skip. No Python loop over output positions.
     """
     raise NotImplementedError(
         "conv2d_backward_weights: see katas/topic12_im2col_vectorization/README.md")

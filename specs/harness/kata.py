@@ -159,6 +159,9 @@ class Kata:
         Returns a tuple of arrays (a single array is accepted when one gradient is expected).
         """
         result = self.call(name, *args, **kwargs)
+        record = next((r for r in records.recent() if r.name == name and r.result is result), None)
+        if record is not None:
+            record.gradient_names = tuple(grads)
         if len(grads) == 1 and isinstance(result, np.ndarray):
             result = (result,)
         if not (isinstance(result, tuple) and len(result) == len(grads)):

@@ -43,6 +43,7 @@ class CallRecord:
     is_forward: bool = False  # returns (out, cache)
     spec: str = ""
     order: int = field(default_factory=lambda: next(_counter))
+    gradient_names: tuple = ()  # a backward's outputs as the spec names them ('dw', 'db')
 
     @property
     def cache(self) -> Any:
@@ -114,6 +115,14 @@ def forward_of(args: tuple, kwargs: dict) -> CallRecord | None:
     candidates = [r for records in _RECORDS.values() for r in records
                   if r.spec == spec and r.cache is not None and id(r.cache) in ids]
     return max(candidates, key=lambda r: r.order, default=None)
+
+
+def replace_cache(old: Any, new: Any) -> None:
+    """A spec that hands a backward its own copy of a forward's cache (one it watches) keeps the
+    two linked: the forward's record holds `new` from now on."""
+    for record in recent():
+        if record.cache is old:
+            record.result = (record.result[0], new)
 
 
 def recent(spec: str | None = None) -> list[CallRecord]:

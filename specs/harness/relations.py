@@ -92,7 +92,11 @@ def label(record: records.CallRecord, path: tuple) -> str:
 
 
 def _gradient_names(record: records.CallRecord) -> list[str]:
-    """d<name> for each array argument of the forward, in its order (the contract's order)."""
+    """The backward's output names: the spec's when it gave them (a backward may return fewer
+    gradients than its forward has inputs: conv2d_backward_weights gives dw, db), else d<name>
+    for each array argument of the forward, in its order (the contract's order)."""
+    if record.gradient_names:
+        return list(record.gradient_names)
     if record.forward is None:
         return []
     bound = bound_arguments(record.forward)

@@ -20,11 +20,16 @@ def counted_layers(with_weights_only=True):
     names = [n for n in dir(plain_layers) if not n.startswith("_")]
     layers = SimpleNamespace(**{n: getattr(plain_layers, n) for n in names})
     calls = {"conv2d_backward": 0, "conv2d_backward_weights": 0}
+
+    def counting(name):
+        function = getattr(plain_layers, name)
+
+        def counted(*args):
+            calls[name] += 1
+            return function(*args)
+        return counted
     for name in calls:
-        def counted(*args, _fn=getattr(plain_layers, name), _name=name):
-            calls[_name] += 1
-            return _fn(*args)
-        setattr(layers, name, counted)
+        setattr(layers, name, counting(name))
     if not with_weights_only:
         del layers.conv2d_backward_weights
     return layers, calls

@@ -9,7 +9,15 @@ conv2d_backward against centred finite differences of your own forward).
 import numpy as np
 import pytest
 
-from specs.harness import Kata, expect_close, expect_dtype, expect_shape, fail, numerical_gradient
+from specs.harness import (
+    Kata,
+    expect_close,
+    expect_dtype,
+    expect_shape,
+    fail,
+    numerical_gradient,
+    records,
+)
 from specs.harness.cases import (
     case_id,
     conv_output_size,
@@ -163,6 +171,15 @@ def test_results_are_fresh_arrays():
     out1, cache1 = kata.forward("conv2d_forward", x1, w, b, stride=1, padding=1)
     grads1 = kata.backward("conv2d_backward", np.ones_like(out1), cache1, grads=("dx", "dw", "db"))
     kept = [a.copy() for a in (out1, *grads1)]
+    # the same cache again, before any other forward: a backward must leave its cache as it was
+    repeat = kata.backward("conv2d_backward", np.ones_like(out1), cache1, grads=("dx", "dw", "db"))
+    for name, now, then in zip(("dx", "dw", "db"), repeat, kept[1:]):
+        if not np.allclose(now, then, rtol=1e-12, atol=1e-12):
+            fail(f"conv2d_backward: called twice on the same cache, with no forward call between, "
+                 f"it gave a different `{name}` the second time. Your backward changes its own "
+                 f"cache (for example by writing dcols into the cached cols, or by `+=` on an "
+                 f"array the cache holds): leave what the cache holds as the forward left it, "
+                 f"and write results into new arrays.")
     out2, cache2 = kata.forward("conv2d_forward", x2, w, b, stride=1, padding=1)
     kata.backward("conv2d_backward", 2 * np.ones_like(out2), cache2, grads=("dx", "dw", "db"))
     for name, now, then in zip(("out", "dx", "dw", "db"), (out1, *grads1), kept):
@@ -298,9 +315,50 @@ def test_conv_backward_weights_matches_pytorch(case):
                      f"padding={c['padding']}): {name}", reference="PyTorch's autograd")
 
 
+PRODUCTS = {"matmul", "dot", "vdot", "inner", "tensordot", "einsum", "outer", "multiply"}
+
+
+class _WatchedFilters(np.ndarray):
+    """The filters w inside a cache, noting every product they enter: dw and db need none
+    (dw = dout_rows.T @ cols, db a sum), so a product with w is dx's dcols = dout_rows @ w_rows."""
+
+    products: list = []
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if ufunc.__name__ in PRODUCTS:
+            _WatchedFilters.products.append(ufunc.__name__)
+        def plain(arrays):
+            return tuple(np.asarray(a) if isinstance(a, _WatchedFilters) else a for a in arrays)
+        if "out" in kwargs:
+            kwargs["out"] = plain(kwargs["out"])
+        return getattr(ufunc, method)(*plain(inputs), **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func.__name__ in PRODUCTS:
+            _WatchedFilters.products.append(func.__name__)
+        return super().__array_function__(func, types, args, kwargs)
+
+
+def _watch_filters(cache, w):
+    """cache with every array equal to w (at the top level of a tuple, list or dict) watched,
+    and whether one was found (a cache of another kind is left as it is)."""
+    def swap(value):
+        if isinstance(value, np.ndarray) and value.shape == w.shape and np.array_equal(value, w):
+            return value.view(_WatchedFilters), True
+        return value, False
+    if isinstance(cache, (tuple, list)):
+        swapped = [swap(v) for v in cache]
+        return type(cache)(v for v, _ in swapped), any(f for _, f in swapped)
+    if isinstance(cache, dict):
+        swapped = {k: swap(v) for k, v in cache.items()}
+        return {k: v for k, (v, _) in swapped.items()}, any(f for _, f in swapped.values())
+    return cache, False
+
+
 @pytest.mark.rules
 def test_conv_backward_weights_skips_dx():
-    """The brief's rule: conv2d_backward_weights never calls col2im (dx is what it skips)."""
+    """The brief's rule: conv2d_backward_weights never calls col2im and never multiplies by w
+    (dcols = dout_rows @ w_rows and col2im are dx's work, which it exists to skip)."""
     module = kata.module()
     original = getattr(module, "col2im", None)
     calls = []
@@ -310,10 +368,13 @@ def test_conv_backward_weights_skips_dx():
         return original(*args, **kwargs)
     x, w, b = _conv_inputs((2, 3, 6, 5), (4, 3, 3), seed=5)
     out, cache = kata.forward("conv2d_forward", x, w, b, stride=1, padding=1)
+    watched, found = _watch_filters(cache, w)
+    records.replace_cache(cache, watched)
+    _WatchedFilters.products = []
     if original is not None:
         module.col2im = counted_col2im
     try:
-        kata.backward("conv2d_backward_weights", np.ones_like(out), cache, grads=("dw", "db"))
+        kata.backward("conv2d_backward_weights", np.ones_like(out), watched, grads=("dw", "db"))
     finally:
         if original is not None:
             module.col2im = original
@@ -322,6 +383,12 @@ def test_conv_backward_weights_skips_dx():
              "w.reshape(F, -1), then col2im), and dx is what this function exists to skip. "
              "Compute only db = dout_rows.sum(axis=0) and dw = dout_rows.T @ cols; let "
              "conv2d_backward call conv2d_backward_weights for those two and add dx itself.")
+    if found and _WatchedFilters.products:
+        fail(f"conv2d_backward_weights multiplied by the filters w ({_WatchedFilters.products[0]} "
+             f"with the w your forward kept): dw and db need no product with w (dw = "
+             f"dout_rows.T @ cols, db a sum over dout), so that product is dx's dcols = dout_rows "
+             f"@ w.reshape(F, -1), the largest array of the backward, computed for nothing. "
+             f"Delete it; dx's lines belong in conv2d_backward only.")
 
 
 @pytest.mark.rules
