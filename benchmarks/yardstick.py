@@ -25,8 +25,8 @@ The same as `tox -e milestone -- --impl solutions`, by construction (the milesto
   (`milestone/plan.py`): loading, whitening, calibration, training and the final evaluation all
   count. A few timed steps on a throwaway copy (whitening bias training and frozen, weighted
   30/70) and one timed evaluation batch give the step time and the finish to set aside (the
-  milestone's `finish_seconds`, 9 passes over the test set); the run is then whole quarter-epochs
-  in 97% of the time left, shortened if the machine slows by more than 10%;
+  milestone's `finish_seconds`, 9 passes over the test set); the run is then whole tenths of an
+  epoch in 97% of the time left, shortened if the machine slows by more than 10%;
 - evaluation: the reference's `evaluate` (plain, flip TTA) and the milestone's
   `flip_translate_logits` (flip + translate TTA), on the whole test set.
 Different: GELU by default (airbench's; `--act relu` is the reference's network exactly), PyTorch's
@@ -261,8 +261,8 @@ def plan_run(cfg: Config, net, batches: Batches, deadline: Deadline, test_images
     """The milestone's plan: median step time of 5 steps with the whitening bias training and 5
     with it frozen (after 2 warm-up steps) on a throwaway copy, weighted 30/70 (only the first
     step when it takes over 1/20 of the budget), and one timed eval-mode batch; the finish (9
-    passes over the test set, with the milestone's margin) is set aside, and whole quarter-epochs
-    fill `cfg.margin` of the time left before it."""
+    passes over the test set, with the milestone's margin) is set aside, and whole tenths of an
+    epoch fill `cfg.margin` of the time left before it."""
     per_epoch = batches.per_epoch
     if cfg.epochs is not None:
         return {"epochs": cfg.epochs, "total_steps": max(1, round(cfg.epochs * per_epoch)),
@@ -435,7 +435,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="gelu (airbench's, the default) or relu (the reference's network exactly)")
     p.add_argument("--batch", type=int, default=512)
     p.add_argument("--epochs", type=float, default=None,
-                   help="pin the length (quarter epochs allowed) instead of sizing it to the budget")
+                   help="pin the length (fractions allowed) instead of sizing it to the budget")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                    help="PyTorch's threads (default: all cores)")
     p.add_argument("--train-images", type=int, default=0, help="first N training images (0: all)")

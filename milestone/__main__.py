@@ -58,7 +58,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--resume", action="store_true",
                    help="continue the run in OUT (its options are read from OUT/run.json)")
     p.add_argument("--epochs", type=float, default=None,
-                   help="pin the number of epochs (quarter epochs allowed) instead of sizing "
+                   help="pin the number of epochs (fractions allowed) instead of sizing "
                         "the run from the budget")
     p.add_argument("--batch", type=int, default=None,
                    help="default 512 for the reference, 256 for your layers, 128 with --smoke")

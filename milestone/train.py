@@ -14,7 +14,7 @@ test-time augmentation and, for the reference, with flip + translate (airbench's
 
 Sizing (`plan.py`): the budget is the run's wall time, everything included. A few timed steps
 and one timed evaluation batch on a throwaway network give the step time and the finish (final
-evaluation, plots) to set aside; the run is then planned as a whole number of quarter-epochs that
+evaluation, plots) to set aside; the run is then planned as a whole number of tenths of an epoch that
 fits the time left with a margin, so two runs with the same seed on the same machine plan the same
 run and give the same metrics (`--epochs N` pins it). With the learner's layers and no widths
 given, the plan also chooses the widths (see plan.py). If the machine slows down so much that the
@@ -423,7 +423,7 @@ def augmented_batch(pipeline, x_train, idx, mean, std, pad, rng):
 def plan_run(cfg, instrumented, pipeline, whiten_w, x_train, y_train, mean, std,
              steps_per_epoch, test_images, heldout_images, deadline, interrupt=None) -> dict:
     """Time the candidate networks on throwaway copies, set the finish aside, and choose whole
-    quarter-epochs (and, with cfg.widths None, the widths) that end the run by the deadline."""
+    tenths of an epoch (and, with cfg.widths None, the widths) that end the run by the deadline."""
     candidates = [tuple(cfg.widths)] if cfg.widths else list(CANDIDATE_WIDTHS)
     if cfg.epochs is not None:
         total = max(1, round(cfg.epochs * steps_per_epoch))

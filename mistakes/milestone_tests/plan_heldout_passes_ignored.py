@@ -6,7 +6,7 @@ MODULE = "plan"
 EXPLANATION = """\
 After every epoch the run evaluates 1,000 test images: time the budget pays too. Sizing epochs by
 steps x step time alone plans a run that ends late by one held-out pass per epoch. Add the pass to
-each epoch's seconds before counting the quarter-epochs that fit."""
+each epoch's seconds before counting the tenths of an epoch that fit."""
 
 
 def fit_epochs(trainable, step_seconds, steps_per_epoch, heldout_seconds, margin=ref.MARGIN):

@@ -21,7 +21,7 @@ TOPIC = "solutions.topic17_cifar10_from_scratch"
 # ----------------------------------------------------------------------------- arithmetic
 @pytest.mark.parametrize("trainable, step, per_epoch, heldout", [
     (100.0, 1.0, 10, 2.0), (600.0, 2.9, 97, 4.0), (37.0, 0.3, 12, 0.0), (500.0, 0.97, 97, 3.1)])
-def test_planned_quarter_epochs_and_their_heldout_passes_fit(trainable, step, per_epoch, heldout):
+def test_planned_tenths_of_an_epoch_and_their_heldout_passes_fit(trainable, step, per_epoch, heldout):
     epochs, total = plan.fit_epochs(trainable, step, per_epoch, heldout, margin=0.97)
     passes = -(-total // per_epoch)   # one after each epoch, and one after a last partial one
     used = total * step + passes * heldout
@@ -29,18 +29,19 @@ def test_planned_quarter_epochs_and_their_heldout_passes_fit(trainable, step, pe
         fail(f"fit_epochs({trainable}, step {step} s, {per_epoch} steps an epoch, held-out pass "
              f"{heldout} s) plans {total} steps and {passes} held-out passes: {used:.1f} s, more "
              f"than 97% of the {trainable} s it may fill.")
-    if epochs * 4 != int(epochs * 4) or total != round(epochs * per_epoch):
-        fail(f"fit_epochs planned {epochs} epochs = {total} steps: not whole quarter-epochs.")
-    more = total + per_epoch // 4
+    if round(epochs * 10, 9) != int(round(epochs * 10, 9)) or total != round(epochs * per_epoch):
+        fail(f"fit_epochs planned {epochs} epochs = {total} steps: not whole tenths of an epoch.")
+    more = total + -(-per_epoch // 10)
     if more * step + (-(-more // per_epoch)) * heldout <= 0.97 * trainable - (per_epoch * step):
-        fail(f"fit_epochs left more than a quarter epoch unused: {total} steps of {step} s in "
+        fail(f"fit_epochs left more than a tenth of an epoch unused: {total} steps of {step} s in "
              f"{trainable} s.")
 
 
-def test_less_than_a_quarter_epoch_trains_what_fits_beside_one_heldout_pass():
-    epochs, total = plan.fit_epochs(20.0, 1.0, 100, 5.0, margin=1.0)
+def test_less_than_a_tenth_of_an_epoch_trains_what_fits_beside_one_heldout_pass():
+    epochs, total = plan.fit_epochs(20.0, 1.0, 1000, 5.0, margin=1.0)
     if total != 15:
-        fail(f"20 s, steps of 1 s, a held-out pass of 5 s: 15 steps fit, fit_epochs planned "
+        fail(f"20 s, steps of 1 s, 1,000 steps an epoch, a held-out pass of 5 s: 15 steps fit, "
+             f"fit_epochs planned "
              f"{total}.")
 
 
