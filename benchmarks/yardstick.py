@@ -26,7 +26,7 @@ The same as `tox -e milestone -- --impl solutions`, by construction (the milesto
   count. A few timed steps on a throwaway copy (whitening bias training and frozen, weighted
   30/70) and one timed evaluation batch give the step time and the finish to set aside (the
   milestone's `finish_seconds`, 9 passes over the test set); the run is then whole tenths of an
-  epoch in 97% of the time left, shortened if the machine slows by more than 10%;
+  epoch in 97% of the time left, re-sized as the milestone's (`resized_total`);
 - evaluation: the reference's `evaluate` (plain, flip TTA) and the milestone's
   `flip_translate_logits` (flip + translate TTA), on the whole test set.
 Different: GELU by default (airbench's; `--act relu` is the reference's network exactly), PyTorch's
@@ -340,10 +340,10 @@ def train(cfg: Config, net, batches: Batches, deadline: Deadline, test_images: i
             lookahead.update(net, 1.0)   # finish on the averaged weights
         if step % cfg.log_every == 0:
             marks.append((step, time.perf_counter() - t0))
-            shorter = shortened_total(marks, total, plan, train_end)
-            if shorter != total:
-                print(f"the machine's speed changed: the run now ends at step {shorter}", flush=True)
-                total, replanned = shorter, True
+            resized = resized_total(marks, total, plan, train_end, replanned)
+            if resized != total:
+                print(f"the machine's speed changed: the run now ends at step {resized}", flush=True)
+                total, replanned = resized, True
         if step % batches.per_epoch == 0 or step == total:
             seconds = time.perf_counter() - t0
             print(f"step {step:5d}/{total} | epoch {step / batches.per_epoch:5.2f} | "
@@ -354,18 +354,20 @@ def train(cfg: Config, net, batches: Batches, deadline: Deadline, test_images: i
             "final_train_loss": loss}
 
 
-def shortened_total(marks: list, total: int, plan: dict, budget: float) -> int:
-    """The milestone's safeguard: when, at the rate of the last ~50 steps, the plan would overrun
-    the training budget (seconds since training started) by more than 10%, end the run where the
-    budget does (never before the next step)."""
+def resized_total(marks: list, total: int, plan: dict, budget: float, replanned: bool) -> int:
+    """The milestone's rule (`milestone.train._maybe_replan`): when, at the rate of the last ~50
+    steps, the plan would overrun the training budget (seconds since training started), end the
+    run where the budget does (never before the next step); once re-sized, keep fitting the
+    budget both ways, past the first plan if the machine speeds up. Jitter is ignored."""
     recent = [m for m in marks if m[0] >= marks[-1][0] - 50]
     if plan["pinned"] or len(recent) < 5:
         return total
     rate = (recent[-1][1] - recent[0][1]) / (recent[-1][0] - recent[0][0])
     step, seconds = marks[-1]
-    if seconds + (total - step) * rate <= 1.1 * budget:
+    if not replanned and seconds + (total - step) * rate <= budget:
         return total
-    return max(step + 1, int(step + (budget - seconds) / rate))
+    fits = max(step + 1, int(step + (budget - seconds) / rate))
+    return fits if abs(fits - total) > max(5, total // 50) else total
 
 
 # ----------------------------------------------------------------------------- evaluation

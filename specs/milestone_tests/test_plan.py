@@ -113,6 +113,21 @@ def test_a_run_that_would_end_training_late_is_shortened():
         fail("280 steps of 2.1 s fit in 600 s: the run must keep its plan.")
 
 
+def test_a_resized_run_grows_again_when_the_machine_speeds_up():
+    cfg = train.Config(budget=600.0)
+    run = _history_run(total=250, step=100, seconds_per_step=1.5, train_budget=600.0)
+    if train._maybe_replan(run, cfg, 250, 100) != 250 or run["replanned"]:
+        fail("a run never re-sized, on a machine faster than calibrated (250 steps of 1.5 s in "
+             "600 s), keeps its plan: a steady machine must repeat its runs.")
+    run["replanned"] = True   # re-sized earlier: this machine's speed swings
+    new_total = train._maybe_replan(run, cfg, 250, 100)
+    if new_total < int(0.95 * 600 / 1.5) or new_total * 1.5 > 600.0 + 1e-6:
+        fail(f"a run already re-sized now steps at 1.5 s: about {int(600 / 1.5)} steps fit in the "
+             f"600 s set aside for training, beyond the plan's 250; it now ends at step "
+             f"{new_total}. The plan is not a ceiling once the machine has shown its speed "
+             f"swings: the time left would go unused.")
+
+
 def test_a_slower_heldout_pass_moves_the_finish_and_shortens_training():
     cfg = train.Config(budget=600.0)
     run = _history_run(total=250, step=100, seconds_per_step=2.0, train_budget=520.0)
