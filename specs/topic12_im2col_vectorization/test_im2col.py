@@ -291,27 +291,16 @@ def test_conv_forward_matches_pytorch(case):
 
 @pytest.mark.fixture
 @pytest.mark.parametrize("case", _fixture_cases("dout"))
-def test_conv_backward_matches_pytorch(case):
+@pytest.mark.parametrize("function, names", [("conv2d_backward", ("dx", "dw", "db")),
+                                             ("conv2d_backward_weights", ("dw", "db"))])
+def test_conv_backward_matches_pytorch(case, function, names):
     c = require_case(case)
     _, cache = kata.forward("conv2d_forward", c["x"], c["w"], c["b"],
                             stride=c["stride"], padding=c["padding"])
-    grads = kata.backward("conv2d_backward", c["dout"], cache, grads=("dx", "dw", "db"))
-    for name, grad in zip(("dx", "dw", "db"), grads):
-        expect_shape(grad, c[name].shape, f"conv2d_backward: {name}")
-        expect_close(grad, c[name], f"conv2d_backward(stride={c['stride']}, "
-                     f"padding={c['padding']}): {name}", reference="PyTorch's autograd")
-
-
-@pytest.mark.fixture
-@pytest.mark.parametrize("case", _fixture_cases("dout"))
-def test_conv_backward_weights_matches_pytorch(case):
-    c = require_case(case)
-    _, cache = kata.forward("conv2d_forward", c["x"], c["w"], c["b"],
-                            stride=c["stride"], padding=c["padding"])
-    grads = kata.backward("conv2d_backward_weights", c["dout"], cache, grads=("dw", "db"))
-    for name, grad in zip(("dw", "db"), grads):
-        expect_shape(grad, c[name].shape, f"conv2d_backward_weights: {name}")
-        expect_close(grad, c[name], f"conv2d_backward_weights(stride={c['stride']}, "
+    grads = kata.backward(function, c["dout"], cache, grads=names)
+    for name, grad in zip(names, grads):
+        expect_shape(grad, c[name].shape, f"{function}: {name}")
+        expect_close(grad, c[name], f"{function}(stride={c['stride']}, "
                      f"padding={c['padding']}): {name}", reference="PyTorch's autograd")
 
 
