@@ -307,15 +307,22 @@ def test_conv_backward_matches_pytorch(case, function, names):
 PRODUCTS = {"matmul", "dot", "vdot", "inner", "tensordot", "einsum", "outer", "multiply"}
 
 
+def _holds_filters(values) -> bool:
+    return any(isinstance(v, _WatchedFilters) for v in values)
+
+
 class _WatchedFilters(np.ndarray):
-    """The filters w inside a cache, noting every product they enter: dw and db need none
-    (dw = dout_rows.T @ cols, db a sum), so a product with w is dx's dcols = dout_rows @ w_rows."""
+    """The filters w inside a cache, noting every product they enter as an operand: dw and db
+    need none (dw = dout_rows.T @ cols, db a sum), so a product with w is dx's dcols = dout_rows
+    @ w_rows. An array made like w (np.empty_like(w)) is a plain array: writing dw into it is
+    not a product with w."""
 
     products: list = []
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if ufunc.__name__ in PRODUCTS:
+        if ufunc.__name__ in PRODUCTS and _holds_filters(inputs):
             _WatchedFilters.products.append(ufunc.__name__)
+
         def plain(arrays):
             return tuple(np.asarray(a) if isinstance(a, _WatchedFilters) else a for a in arrays)
         if "out" in kwargs:
@@ -323,9 +330,12 @@ class _WatchedFilters(np.ndarray):
         return getattr(ufunc, method)(*plain(inputs), **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
-        if func.__name__ in PRODUCTS:
+        if func.__name__ in PRODUCTS and _holds_filters(args):
             _WatchedFilters.products.append(func.__name__)
-        return super().__array_function__(func, types, args, kwargs)
+        result = super().__array_function__(func, types, args, kwargs)
+        if func.__name__.endswith("_like") and isinstance(result, _WatchedFilters):
+            return result.view(np.ndarray)   # a new array shaped like w, not w
+        return result
 
 
 def _watch_filters(cache, w):
