@@ -139,6 +139,19 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     return out, (cols, w.copy(), x.shape, stride, padding)          # w copied: the caller may change it
 
 
+def _dout_columns(dout):
+    """dout (N, F, Hout, Wout) -> (F, N*Hout*Wout) = dout_rows.T, copied in runs of Hout*Wout:
+    the layout of out_t, which both gradients' products read."""
+    return dout.transpose(1, 0, 2, 3).reshape(dout.shape[1], -1)
+
+
+def _weight_gradients(dout_t, cols, w):
+    """(dw, db) from dout_t (F, N*Hout*Wout) and the cached columns."""
+    # dw = dout_rows.T @ cols, computed as its (C*KH*KW, F) transpose: the same numbers, and on
+    # two threads OpenBLAS ran this orientation several times faster (the brief's figures).
+    return (cols.T @ dout_t.T).T.reshape(w.shape), dout_t.sum(axis=1)
+
+
 def conv2d_backward_weights(dout, cache):
     """The weight and bias gradients of conv2d_forward, without dx.
 
@@ -150,14 +163,8 @@ def conv2d_backward_weights(dout, cache):
     gradient (the milestone's first conv once the whitening layer before it stops training):
     dcols and col2im, about three quarters of conv2d_backward's time there, are skipped.
     """
-    cols, w, _, _, _ = cache
-    F = w.shape[0]
-    dout_t = dout.transpose(1, 0, 2, 3).reshape(F, -1)               # (F, N*Hout*Wout), like out_t
-    db = dout_t.sum(axis=1)
-    # dw = dout_rows.T @ cols, computed as its (C*KH*KW, F) transpose: the same numbers, and on
-    # two threads OpenBLAS ran this orientation several times faster (the brief's figures).
-    dw = (cols.T @ dout_t.T).T.reshape(w.shape)
-    return dw, db
+    cols, w = cache[:2]
+    return _weight_gradients(_dout_columns(dout), cols, w)
 
 
 def conv2d_backward(dout, cache):
@@ -171,8 +178,8 @@ def conv2d_backward(dout, cache):
     """
     cols, w, x_shape, stride, padding = cache
     F, _, KH, KW = w.shape
-    dw, db = conv2d_backward_weights(dout, cache)
-    dout_t = dout.transpose(1, 0, 2, 3).reshape(F, -1)               # (F, N*Hout*Wout), like out_t
+    dout_t = _dout_columns(dout)                                     # one copy for all three
+    dw, db = _weight_gradients(dout_t, cols, w)
     # dcols = dout_rows @ w_rows, stored as its transpose: col2im then reads contiguous blocks.
     dcols = (w.reshape(F, -1).T @ dout_t).T                          # (N*Hout*Wout, C*KH*KW)
     dx = col2im(dcols, x_shape, (KH, KW), stride, padding)
