@@ -63,7 +63,13 @@ from machine import cpu_description  # noqa: E402  (benchmarks/machine.py, this 
 
 from data.cifar10 import CifarError, load_cifar10  # noqa: E402
 from milestone.network import LOGIT_SCALE, WHITEN_CHANNELS, patch_whitening_weights  # noqa: E402
-from milestone.plan import Deadline, finish_seconds, fit_epochs  # noqa: E402
+from milestone.plan import (  # noqa: E402
+    Deadline,
+    finish_seconds,
+    fit_epochs,
+    resized_steps,
+    steps_within,
+)
 from milestone.train import (  # noqa: E402
     LOOKAHEAD_EVERY,
     Config,
@@ -366,8 +372,7 @@ def resized_total(marks: list, total: int, plan: dict, budget: float, replanned:
     step, seconds = marks[-1]
     if not replanned and seconds + (total - step) * rate <= budget:
         return total
-    fits = max(step + 1, int(step + (budget - seconds) / rate))
-    return fits if abs(fits - total) > max(5, total // 50) else total
+    return resized_steps(total, step, steps_within(step, seconds, budget, rate, 0, 0.0))
 
 
 # ----------------------------------------------------------------------------- evaluation

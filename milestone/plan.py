@@ -129,3 +129,11 @@ def steps_within(step: int, train_seconds: float, train_budget: float, step_rate
     """The last step a run at `step` can reach without its training passing train_budget."""
     spare = train_budget - train_seconds - epochs_left * heldout_seconds
     return step + int(spare / step_rate)
+
+
+def resized_steps(total: int, step: int, fits: int) -> int:
+    """A schedule's new length when `fits` steps fit in its training time (steps_within): at
+    least one step past `step`, and still `total` while the change is jitter (at most
+    max(5, total / 50) steps), so a noisy step rate does not re-size the run every few steps."""
+    new_total = max(step + 1, fits)
+    return new_total if abs(new_total - total) > max(5, total // 50) else total

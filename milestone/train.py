@@ -58,6 +58,7 @@ from .plan import (
     finish_seconds,
     fit_epochs,
     projected_train_seconds,
+    resized_steps,
     steps_within,
     translate_fits,
 )
@@ -650,8 +651,8 @@ def _maybe_replan(run, cfg, total, steps_per_epoch) -> int:
     if not run["replanned"] and projected <= allowed:
         return total
     fits = steps_within(run["step"], run["train_seconds"], allowed, rate, epochs_left, held)
-    new_total = max(run["step"] + 1, fits)
-    if abs(new_total - total) > max(5, total // 50):   # ignore jitter
+    new_total = resized_steps(total, run["step"], fits)
+    if new_total != total:
         print(f"the machine's speed changed: the run now ends at step {new_total}", flush=True)
         run["total"], run["replanned"] = new_total, True
     return run["total"]
