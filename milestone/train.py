@@ -18,10 +18,10 @@ underfits and crops only slow it; 32/64/128, batch 256, 3.5 epochs, reference la
 Sizing (`plan.py`): the budget is the run's wall time, everything included. A few timed steps
 and one timed evaluation batch on a throwaway network give the step time and the finish (final
 evaluation, plots) to set aside; the run is then planned as a whole number of tenths of an epoch
-that fits the time left with a margin, so two runs with the same seed on the same machine plan the same
-run and give the same metrics (`--epochs N` pins it). With the learner's layers and no widths
-given, the plan also chooses the widths (see plan.py). If the machine slows down so much that the
-plan would end training after the time set aside for it, the remaining schedule is shortened
+that fits the time left with a margin, so two runs with the same seed on a steady machine plan
+the same run and give the same metrics (`--epochs N` pins it). With the learner's layers and no
+widths given, the plan also chooses the widths (see plan.py). If the machine slows down so much
+that the plan would end training after the time set aside for it, the remaining schedule is shortened
 (recorded as `replanned` in metrics.json); from then on it is re-sized to that time both ways.
 
 After every epoch the network is evaluated on a fixed slice of the test set (`heldout`, 1,000
